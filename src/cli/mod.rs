@@ -1,0 +1,164 @@
+//! The native command-line tool over the same core: `provlens summary FILE... [--json]`.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::core::ingest::{DataSet, Ingest};
+use crate::core::report::{summarize, Summary};
+
+/// Offline analyzer for Microsoft Entra ID provisioning logs. No data leaves this machine.
+#[derive(Debug, Parser)]
+#[command(name = "provlens", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Reads exports and prints totals: events, rejected records and why, by status, by action.
+    Summary {
+        /// Export files: portal JSON or CSV, Graph JSON, diagnostic JSON Lines, Log Analytics
+        /// CSV or JSON; also inside .zip or .gz.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print one JSON object (the stable contract described in the README).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit code when no input could be read at all.
+pub const EXIT_UNREADABLE: u8 = 2;
+
+/// Runs the CLI with the process arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Summary { files, json } => {
+            let data = load(&files);
+            let summary = summarize(&data);
+            let mut out = io::stdout().lock();
+            let written = if json {
+                serde_json::to_writer_pretty(&mut out, &summary)
+                    .map_err(io::Error::other)
+                    .and_then(|()| writeln!(out))
+            } else {
+                out.write_all(render_summary(&summary).as_bytes())
+            };
+            if let Err(e) = written {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    eprintln!("provlens: cannot write the output: {e}");
+                }
+            }
+            exit_code(&data)
+        }
+    }
+}
+
+/// 0 when at least one input was read (even with rejected records), 2 when none could be.
+pub fn exit_code(data: &DataSet) -> ExitCode {
+    let any_read = data
+        .files
+        .iter()
+        .any(|f| f.refused.is_none() && f.format.is_some() && (f.events + f.duplicates) > 0);
+    if any_read {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_UNREADABLE)
+    }
+}
+
+/// Reads files from disk in chunks into one data set.
+pub fn load(paths: &[PathBuf]) -> DataSet {
+    let mut ingest = Ingest::default();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let mut state = ingest.begin(&name, size);
+        match File::open(path) {
+            Ok(mut f) => {
+                let mut buf = vec![0u8; 4 << 20];
+                loop {
+                    match f.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => ingest.push(&mut state, buf.get(..n).unwrap_or(&[])),
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => {
+                            eprintln!("provlens: {}: read error: {e}", path.display());
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => eprintln!("provlens: {}: {e}", path.display()),
+        }
+        ingest.end(state);
+    }
+    ingest.finish()
+}
+
+/// The summary as a readable table.
+pub fn render_summary(s: &Summary) -> String {
+    let mut o = String::new();
+    let line = |o: &mut String, k: &str, v: String| o.push_str(&format!("  {k:<14}{v:>12}\n"));
+    o.push_str(&format!(
+        "{} events read, {} rejected, {} duplicates merged\n",
+        s.events, s.rejected, s.duplicates
+    ));
+    if let (Some(first), Some(last)) = (&s.time_range.first, &s.time_range.last) {
+        o.push_str(&format!("Time range: {first} – {last}\n"));
+    }
+    o.push_str("\nBy status\n");
+    let st = &s.by_status;
+    for (k, v) in [
+        ("success", st.success),
+        ("failure", st.failure),
+        ("skipped", st.skipped),
+        ("warning", st.warning),
+        ("unknown", st.unknown),
+    ] {
+        line(&mut o, k, v.to_string());
+    }
+    o.push_str("\nBy action\n");
+    let a = &s.by_action;
+    for (k, v) in [
+        ("create", a.create),
+        ("update", a.update),
+        ("delete", a.delete),
+        ("disable", a.disable),
+        ("stagedDelete", a.staged_delete),
+        ("other", a.other),
+        ("unknown", a.unknown),
+    ] {
+        line(&mut o, k, v.to_string());
+    }
+    o.push_str("\nFiles\n");
+    for f in &s.files {
+        let format = f.format.map_or("not an export", |f| f.label());
+        o.push_str(&format!(
+            "  {}  [{}]  {} events, {} rejected\n",
+            f.name, format, f.events, f.rejected
+        ));
+    }
+    if !s.issues.is_empty() {
+        o.push_str("\nIssues\n");
+        for i in s.issues.iter().take(50) {
+            o.push_str(&format!("  {} ({}): {}\n", i.file, i.position, i.message));
+        }
+        if s.issues.len() > 50 {
+            o.push_str(&format!(
+                "  … and {} more (use --json)\n",
+                s.issues.len() - 50
+            ));
+        }
+    }
+    o
+}

@@ -1,0 +1,843 @@
+//! Turns the bytes of one or many files into one data set: sniff, decompress, parse, de-duplicate.
+//!
+//! Files are fed in chunks as they are read ([`Ingest::push`]), so no file is ever held whole;
+//! only zip archives are kept compressed until their last byte arrives, since a zip's directory
+//! sits at its end. Parsing never aborts: every record either becomes an event or a positioned
+//! [`Issue`] that says why it was rejected.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::model::{EventDraft, ModifiedDraft, StepDraft, Store, Sym};
+use crate::core::parse::csv::CsvParser;
+use crate::core::parse::frame::{Frame, Framer, Pos};
+use crate::core::parse::record::{decode_item, decode_item_str, Item};
+use crate::core::sniff::{sniff, Format, Sniff, FORMATS_READ, SNIFF_BYTES};
+
+/// Issues kept per file; beyond this only counts by reason are kept.
+const MAX_ISSUES_PER_FILE: usize = 200;
+
+/// Limits that protect the page from inputs that would exhaust memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest decompressed size accepted from one gz stream or zip member.
+    pub max_decompressed_bytes: u64,
+    /// Largest zip archive accepted (it is held whole until its directory is read).
+    pub max_zip_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_decompressed_bytes: 4 << 30,
+            max_zip_bytes: 1 << 30,
+        }
+    }
+}
+
+/// Where in a file a problem is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// 1-based record number within the file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// 1-based line number, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Byte offset from the start of the (decompressed) file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byte: Option<u64>,
+}
+
+impl Position {
+    pub fn at(pos: Pos, record: Option<u64>) -> Position {
+        Position {
+            record,
+            line: Some(pos.line),
+            byte: Some(pos.byte),
+        }
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(r) = self.record {
+            parts.push(format!("record {r}"));
+        }
+        if let Some(l) = self.line {
+            parts.push(format!("line {l}"));
+        }
+        if let Some(b) = self.byte {
+            parts.push(format!("byte {b}"));
+        }
+        if parts.is_empty() {
+            f.write_str("whole file")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
+/// A problem found while reading a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub file: String,
+    pub position: Position,
+    pub message: String,
+}
+
+/// What became of one input file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    pub name: String,
+    /// The detected format; `None` when the file was refused.
+    pub format: Option<Format>,
+    pub size_bytes: u64,
+    /// Events read from this file (before de-duplication against other files).
+    pub events: u64,
+    /// Records that could not be read.
+    pub rejected: u64,
+    /// Events already present from an earlier file (or earlier in this one), kept once.
+    pub duplicates: u64,
+    /// Why the whole file was refused, when it was.
+    pub refused: Option<String>,
+    /// Step and property rows of a portal CSV whose change ID matched no event.
+    pub orphan_rows: u64,
+}
+
+/// All events of the loaded files, with what was rejected and why.
+#[derive(Clone, Debug, Default)]
+pub struct DataSet {
+    pub store: Store,
+    pub files: Vec<FileInfo>,
+    /// Positioned issues (capped per file; counts are exact in `reasons`).
+    pub issues: Vec<Issue>,
+    /// Number of issues by reason, exact even when `issues` was capped.
+    pub reasons: BTreeMap<String, u64>,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+impl DataSet {
+    pub fn events(&self) -> usize {
+        self.store.events.len()
+    }
+}
+
+/// Child rows of the portal CSV download, joined to events by change ID at the end.
+#[derive(Default)]
+struct Pending {
+    steps: Vec<(String, StepDraft<'static>, u16)>,
+    modified: Vec<(String, ModifiedDraft<'static>, u16)>,
+}
+
+/// Collects events from all files into one store.
+pub struct Builder {
+    data: DataSet,
+    seen: HashSet<Sym>,
+    pending: Pending,
+    issues_per_file: Vec<usize>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            data: DataSet::default(),
+            seen: HashSet::new(),
+            pending: Pending::default(),
+            issues_per_file: Vec::new(),
+        }
+    }
+}
+
+impl Builder {
+    fn add_file(&mut self, name: &str, size_bytes: u64) -> u16 {
+        self.data.files.push(FileInfo {
+            name: name.to_string(),
+            size_bytes,
+            ..FileInfo::default()
+        });
+        self.issues_per_file.push(0);
+        u16::try_from(self.data.files.len() - 1).unwrap_or(u16::MAX)
+    }
+
+    fn file_mut(&mut self, file: u16) -> Option<&mut FileInfo> {
+        self.data.files.get_mut(file as usize)
+    }
+
+    /// Adds one event, unless the same record (by id, else change ID) is already present.
+    pub fn add_event(&mut self, file: u16, draft: &EventDraft<'_>) {
+        let key_text = if !draft.id.trim().is_empty() {
+            &draft.id
+        } else {
+            &draft.change_id
+        };
+        if !key_text.trim().is_empty() {
+            let key = self.data.store.strings.intern(key_text);
+            if !self.seen.insert(key) {
+                self.data.duplicates += 1;
+                if let Some(f) = self.file_mut(file) {
+                    f.duplicates += 1;
+                }
+                return;
+            }
+        }
+        self.data.store.push(draft, file);
+        if let Some(f) = self.file_mut(file) {
+            f.events += 1;
+        }
+    }
+
+    /// Records a rejected record with where it is and why.
+    pub fn reject(&mut self, file: u16, position: Position, message: String) {
+        self.data.rejected += 1;
+        if let Some(f) = self.file_mut(file) {
+            f.rejected += 1;
+        }
+        self.issue(file, position, message);
+    }
+
+    /// Records a problem that rejected no record (a note on the file).
+    pub fn issue(&mut self, file: u16, position: Position, message: String) {
+        *self.data.reasons.entry(reason_class(&message)).or_insert(0) += 1;
+        let idx = file as usize;
+        if self.issues_per_file.get(idx).copied().unwrap_or(0) >= MAX_ISSUES_PER_FILE {
+            return;
+        }
+        if let Some(n) = self.issues_per_file.get_mut(idx) {
+            *n += 1;
+        }
+        let name = self
+            .data
+            .files
+            .get(idx)
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
+        self.data.issues.push(Issue {
+            file: name,
+            position,
+            message,
+        });
+    }
+
+    /// Queues a portal CSV step row for its event.
+    pub fn pending_step(&mut self, file: u16, change_id: String, step: StepDraft<'static>) {
+        self.pending.steps.push((change_id, step, file));
+    }
+
+    /// Queues a portal CSV modified-property row for its event.
+    pub fn pending_modified(&mut self, file: u16, change_id: String, m: ModifiedDraft<'static>) {
+        self.pending.modified.push((change_id, m, file));
+    }
+
+    fn refuse(&mut self, file: u16, why: String) {
+        let name = self
+            .data
+            .files
+            .get(file as usize)
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
+        let message = format!("{name} is not a provisioning-log export: {why}. {FORMATS_READ}.");
+        if let Some(f) = self.file_mut(file) {
+            f.refused = Some(message.clone());
+        }
+        self.issue(file, Position::default(), message);
+    }
+
+    /// Events read so far from one file.
+    pub fn events_in(&self, file: u16) -> u64 {
+        self.data.files.get(file as usize).map_or(0, |f| f.events)
+    }
+
+    fn finish(mut self) -> DataSet {
+        self.attach_pending();
+        self.data
+    }
+
+    /// Joins queued step and property rows to their events by change ID.
+    fn attach_pending(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        if pending.steps.is_empty() && pending.modified.is_empty() {
+            return;
+        }
+        let store = &mut self.data.store;
+        let mut by_change: std::collections::HashMap<Sym, usize> = std::collections::HashMap::new();
+        for (i, e) in store.events.iter().enumerate() {
+            if !e.change_id.is_empty() {
+                by_change.entry(e.change_id).or_insert(i);
+            }
+        }
+        let mut steps: Vec<(usize, StepDraft<'static>)> = Vec::new();
+        let mut modified: Vec<(usize, ModifiedDraft<'static>)> = Vec::new();
+        let mut orphans: BTreeMap<u16, u64> = BTreeMap::new();
+        for (change, step, file) in pending.steps {
+            match store
+                .strings
+                .find(change.trim())
+                .and_then(|s| by_change.get(&s))
+            {
+                Some(&i) => steps.push((i, step)),
+                None => *orphans.entry(file).or_insert(0) += 1,
+            }
+        }
+        for (change, m, file) in pending.modified {
+            match store
+                .strings
+                .find(change.trim())
+                .and_then(|s| by_change.get(&s))
+            {
+                Some(&i) => modified.push((i, m)),
+                None => *orphans.entry(file).or_insert(0) += 1,
+            }
+        }
+        // Keep file order within an event: a stable sort by event index.
+        steps.sort_by_key(|(i, _)| *i);
+        modified.sort_by_key(|(i, _)| *i);
+        let mut k = 0;
+        while k < steps.len() {
+            let i = steps[k].0;
+            let start = store.steps.len();
+            while k < steps.len() && steps[k].0 == i {
+                store.push_step(&steps[k].1);
+                k += 1;
+            }
+            if let Some(e) = store.events.get_mut(i) {
+                e.steps = to_u32(start)..to_u32(store.steps.len());
+            }
+            store.refresh_reportable_id(i);
+        }
+        let mut k = 0;
+        while k < modified.len() {
+            let i = modified[k].0;
+            let start = store.modified.len();
+            while k < modified.len() && modified[k].0 == i {
+                store.push_modified(&modified[k].1);
+                k += 1;
+            }
+            if let Some(e) = store.events.get_mut(i) {
+                e.modified = to_u32(start)..to_u32(store.modified.len());
+            }
+        }
+        for (file, n) in orphans {
+            if let Some(f) = self.file_mut(file) {
+                f.orphan_rows += n;
+            }
+            self.issue(
+                file,
+                Position::default(),
+                format!(
+                    "{n} rows name a change ID that is in no loaded events file \
+                     (load the matching ProvisioningLogs CSV too)"
+                ),
+            );
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Groups messages into reasons by dropping the specifics (numbers, quoted values).
+fn reason_class(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut in_tick = false;
+    for c in message.chars() {
+        match c {
+            '`' => {
+                in_tick = !in_tick;
+                if in_tick {
+                    out.push_str("`…");
+                } else {
+                    out.push('`');
+                }
+            }
+            _ if in_tick => {}
+            '0'..='9' => {
+                if !out.ends_with('N') {
+                    out.push('N');
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Strips serde_json's " at line L column C" suffix; positions are reported separately.
+fn serde_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// How one file (or zip member) is being read.
+enum Reader {
+    Sniffing(Vec<u8>),
+    Json(Box<JsonReader>),
+    Csv(Box<CsvParser>),
+    Gzip(Box<GzReader>),
+    Zip(Vec<u8>),
+    Utf16(Box<Utf16Reader>),
+    Refused,
+}
+
+struct JsonReader {
+    framer: Framer,
+    /// Items seen, for record numbers.
+    records: u64,
+}
+
+struct GzReader {
+    decoder: flate2::write::MultiGzDecoder<Vec<u8>>,
+    inner: Box<Reader>,
+    out_bytes: u64,
+    failed: bool,
+}
+
+/// Decodes UTF-16 text (Excel's "Unicode text") to UTF-8 as it arrives.
+struct Utf16Reader {
+    little_endian: bool,
+    carry: Vec<u8>,
+    inner: Box<Reader>,
+}
+
+/// One file being read.
+pub struct FileState {
+    file: u16,
+    name: String,
+    reader: Reader,
+}
+
+/// Reads many files into one data set.
+pub struct Ingest {
+    builder: Builder,
+    limits: Limits,
+}
+
+impl Default for Ingest {
+    fn default() -> Self {
+        Ingest::new(Limits::default())
+    }
+}
+
+impl Ingest {
+    pub fn new(limits: Limits) -> Ingest {
+        Ingest {
+            builder: Builder::default(),
+            limits,
+        }
+    }
+
+    /// Starts a file. `size_bytes` is its size on disk (for reporting).
+    pub fn begin(&mut self, name: &str, size_bytes: u64) -> FileState {
+        let file = self.builder.add_file(name, size_bytes);
+        FileState {
+            file,
+            name: name.to_string(),
+            reader: Reader::Sniffing(Vec::new()),
+        }
+    }
+
+    /// Feeds the next chunk of a file.
+    pub fn push(&mut self, state: &mut FileState, chunk: &[u8]) {
+        let mut reader = std::mem::replace(&mut state.reader, Reader::Refused);
+        self.feed(&mut reader, state.file, &state.name, chunk);
+        state.reader = reader;
+    }
+
+    /// Ends a file.
+    pub fn end(&mut self, mut state: FileState) {
+        let mut reader = std::mem::replace(&mut state.reader, Reader::Refused);
+        self.close(&mut reader, state.file, &state.name);
+    }
+
+    /// Events read so far from the file.
+    pub fn events_in(&self, state: &FileState) -> u64 {
+        self.builder.events_in(state.file)
+    }
+
+    /// Events held so far in all files.
+    pub fn events_total(&self) -> usize {
+        self.builder.data.store.events.len()
+    }
+
+    /// Reads one whole in-memory file (tests, the CLI on small files, the demo data).
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
+        let mut st = self.begin(name, bytes.len() as u64);
+        for chunk in bytes.chunks(1 << 20) {
+            self.push(&mut st, chunk);
+        }
+        self.end(st);
+    }
+
+    /// Finishes: joins portal CSV children to their events and returns the data set.
+    pub fn finish(self) -> DataSet {
+        self.builder.finish()
+    }
+
+    fn feed(&mut self, reader: &mut Reader, file: u16, name: &str, chunk: &[u8]) {
+        match reader {
+            Reader::Sniffing(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() >= SNIFF_BYTES || matches!(sniff(name, head, false), Sniff::Known(_))
+                {
+                    let head = std::mem::take(head);
+                    *reader = self.choose(file, name, &head, false);
+                    if !matches!(reader, Reader::Sniffing(_)) {
+                        self.feed(reader, file, name, &head);
+                    }
+                }
+            }
+            Reader::Json(j) => {
+                let b = &mut self.builder;
+                let records = &mut j.records;
+                j.framer.push(chunk, &mut |f| on_frame(b, file, records, f));
+            }
+            Reader::Csv(c) => c.push(chunk, &mut self.builder, file),
+            Reader::Gzip(g) => {
+                if g.failed {
+                    return;
+                }
+                if let Err(e) = g.decoder.write_all(chunk) {
+                    g.failed = true;
+                    self.builder.reject(
+                        file,
+                        Position::default(),
+                        format!("the gzip data is damaged: {e}"),
+                    );
+                    return;
+                }
+                self.drain_gzip(g, file, name);
+            }
+            Reader::Zip(buf) => {
+                if (buf.len() + chunk.len()) as u64 > self.limits.max_zip_bytes {
+                    let limit = self.limits.max_zip_bytes >> 20;
+                    *reader = Reader::Refused;
+                    self.builder.reject(
+                        file,
+                        Position::default(),
+                        format!(
+                            "the zip archive is larger than {limit} MB; unzip it and drop the \
+                             files inside, or use the provlens command-line tool"
+                        ),
+                    );
+                    return;
+                }
+                buf.extend_from_slice(chunk);
+            }
+            Reader::Utf16(u) => {
+                let mut bytes = std::mem::take(&mut u.carry);
+                bytes.extend_from_slice(chunk);
+                let even = bytes.len() & !1;
+                let units = bytes[..even].chunks_exact(2).map(|p| {
+                    if u.little_endian {
+                        u16::from_le_bytes([p[0], p[1]])
+                    } else {
+                        u16::from_be_bytes([p[0], p[1]])
+                    }
+                });
+                let mut text = String::with_capacity(even / 2);
+                let mut pending_high: Option<u16> = None;
+                let units: Vec<u16> = units.collect();
+                let mut end = units.len();
+                // Keep a trailing high surrogate for the next chunk.
+                if let Some(&last) = units.last() {
+                    if (0xD800..0xDC00).contains(&last) {
+                        end -= 1;
+                        pending_high = Some(last);
+                    }
+                }
+                for c in char::decode_utf16(units[..end].iter().copied()) {
+                    text.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+                }
+                let mut carry = Vec::new();
+                if let Some(h) = pending_high {
+                    carry.extend_from_slice(&if u.little_endian {
+                        h.to_le_bytes()
+                    } else {
+                        h.to_be_bytes()
+                    });
+                }
+                carry.extend_from_slice(&bytes[even..]);
+                u.carry = carry;
+                self.feed(&mut u.inner, file, name, text.as_bytes());
+            }
+            Reader::Refused => {}
+        }
+    }
+
+    fn drain_gzip(&mut self, g: &mut GzReader, file: u16, name: &str) {
+        let out = std::mem::take(g.decoder.get_mut());
+        g.out_bytes += out.len() as u64;
+        if g.out_bytes > self.limits.max_decompressed_bytes {
+            g.failed = true;
+            let limit = self.limits.max_decompressed_bytes >> 20;
+            self.builder.reject(
+                file,
+                Position::default(),
+                format!(
+                    "the gzip data expands beyond {limit} MB; this is refused to protect memory \
+                     (a zip bomb?). Use the provlens command-line tool for very large exports"
+                ),
+            );
+            return;
+        }
+        if !out.is_empty() {
+            self.feed(&mut g.inner, file, name, &out);
+        }
+    }
+
+    /// Picks a reader once the head of the file is known.
+    fn choose(&mut self, file: u16, name: &str, head: &[u8], complete: bool) -> Reader {
+        match sniff(name, head, complete) {
+            Sniff::NeedMore => Reader::Sniffing(head.to_vec()),
+            Sniff::Known(format) => {
+                self.set_format(file, format);
+                match format {
+                    Format::Gzip => Reader::Gzip(Box::new(GzReader {
+                        decoder: flate2::write::MultiGzDecoder::new(Vec::new()),
+                        inner: Box::new(Reader::Sniffing(Vec::new())),
+                        out_bytes: 0,
+                        failed: false,
+                    })),
+                    Format::Zip => Reader::Zip(Vec::new()),
+                    f if f.is_json() => Reader::Json(Box::new(JsonReader {
+                        framer: Framer::default(),
+                        records: 0,
+                    })),
+                    f => Reader::Csv(Box::new(CsvParser::new(f))),
+                }
+            }
+            Sniff::Encoding(_) if head.len() >= 2 => {
+                let little_endian = head[0] == 0xff;
+                // Skip the byte-order mark; the decoded text is sniffed again.
+                // The byte-order mark decodes to U+FEFF, which the inner sniffing strips.
+                Reader::Utf16(Box::new(Utf16Reader {
+                    little_endian,
+                    carry: Vec::new(),
+                    inner: Box::new(Reader::Sniffing(Vec::new())),
+                }))
+            }
+            Sniff::Encoding(why) | Sniff::Unknown(why) => {
+                self.builder.refuse(file, why);
+                Reader::Refused
+            }
+        }
+    }
+
+    fn set_format(&mut self, file: u16, format: Format) {
+        if let Some(f) = self.builder.file_mut(file) {
+            // A container keeps the format of what it holds once that is known.
+            if f.format.is_none() || matches!(f.format, Some(Format::Gzip)) {
+                f.format = Some(format);
+            }
+        }
+    }
+
+    fn close(&mut self, reader: &mut Reader, file: u16, name: &str) {
+        match reader {
+            Reader::Sniffing(head) => {
+                let head = std::mem::take(head);
+                let mut chosen = self.choose(file, name, &head, true);
+                match chosen {
+                    Reader::Sniffing(_) => {
+                        self.builder
+                            .refuse(file, "it is too short to be an export".into());
+                    }
+                    Reader::Refused => {}
+                    _ => {
+                        self.feed(&mut chosen, file, name, &head);
+                        self.close(&mut chosen, file, name);
+                    }
+                }
+            }
+            Reader::Json(j) => {
+                let b = &mut self.builder;
+                let records = &mut j.records;
+                let truncated = j.framer.finish(&mut |f| on_frame(b, file, records, f));
+                if let Some((pos, msg)) = truncated {
+                    self.builder
+                        .reject(file, Position::at(pos, Some(j.records + 1)), msg);
+                }
+            }
+            Reader::Csv(c) => c.finish(&mut self.builder, file),
+            Reader::Gzip(g) => {
+                if !g.failed {
+                    if let Err(e) = g.decoder.try_finish() {
+                        g.failed = true;
+                        self.builder.reject(
+                            file,
+                            Position::default(),
+                            format!("the gzip data ends early or is damaged: {e}"),
+                        );
+                    }
+                    self.drain_gzip(g, file, name);
+                }
+                self.close(&mut g.inner, file, name);
+            }
+            Reader::Zip(buf) => {
+                let bytes = std::mem::take(buf);
+                self.read_zip(file, name, &bytes);
+            }
+            Reader::Utf16(u) => self.close(&mut u.inner, file, name),
+            Reader::Refused => {}
+        }
+    }
+
+    /// Reads each member of a zip archive as a file of its own.
+    fn read_zip(&mut self, file: u16, name: &str, bytes: &[u8]) {
+        let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+            Ok(a) => a,
+            Err(e) => {
+                self.builder.reject(
+                    file,
+                    Position::default(),
+                    format!("the zip archive cannot be opened: {e}"),
+                );
+                return;
+            }
+        };
+        let mut members = 0;
+        for i in 0..archive.len() {
+            let mut entry = match archive.by_index(i) {
+                Ok(e) => e,
+                Err(e) => {
+                    self.builder.reject(
+                        file,
+                        Position::default(),
+                        format!("zip member {} cannot be read: {e}", i + 1),
+                    );
+                    continue;
+                }
+            };
+            if entry.is_dir() {
+                continue;
+            }
+            let member_name = entry
+                .name()
+                .map(|n| n.into_owned())
+                .unwrap_or_else(|_| format!("member {}", i + 1));
+            let member = format!("{name} › {member_name}");
+            let declared = entry.size();
+            members += 1;
+            let mut st = self.begin(&member, declared);
+            let mut buf = vec![0u8; 1 << 20];
+            let mut total: u64 = 0;
+            loop {
+                match entry.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        total += n as u64;
+                        if total > self.limits.max_decompressed_bytes {
+                            let limit = self.limits.max_decompressed_bytes >> 20;
+                            self.builder.reject(
+                                st.file,
+                                Position::default(),
+                                format!(
+                                    "this zip member expands beyond {limit} MB; it is refused \
+                                     to protect memory (a zip bomb?)"
+                                ),
+                            );
+                            break;
+                        }
+                        let chunk = buf.get(..n).unwrap_or(&[]);
+                        self.push(&mut st, chunk);
+                    }
+                    Err(e) => {
+                        self.builder.reject(
+                            st.file,
+                            Position::default(),
+                            format!("zip member cannot be decompressed: {e}"),
+                        );
+                        break;
+                    }
+                }
+            }
+            self.end(st);
+        }
+        if members == 0 {
+            self.builder
+                .refuse(file, "the zip archive holds no files".to_string());
+        }
+    }
+}
+
+/// Handles one framed JSON item.
+fn on_frame(b: &mut Builder, file: u16, records: &mut u64, frame: Frame<'_>) {
+    match frame {
+        Frame::Garbage { pos, what } => {
+            *records += 1;
+            b.reject(file, Position::at(pos, Some(*records)), what);
+        }
+        Frame::Item { bytes, pos } => {
+            *records += 1;
+            let record = *records;
+            match decode_item(bytes) {
+                Ok(Item::Record(draft)) => b.add_event(file, &draft),
+                Ok(Item::Page(elements)) => {
+                    for (k, raw) in elements.iter().enumerate() {
+                        match decode_item_str(raw.get()) {
+                            Ok(Item::Record(draft)) => b.add_event(file, &draft),
+                            Ok(_) => b.reject(
+                                file,
+                                Position::at(pos, Some(record)),
+                                format!(
+                                    "element {} of this page is not a provisioning record",
+                                    k + 1
+                                ),
+                            ),
+                            Err(e) => b.reject(
+                                file,
+                                Position::at(pos, Some(record)),
+                                format!("element {} of this page: {}", k + 1, serde_message(&e)),
+                            ),
+                        }
+                    }
+                }
+                Ok(Item::NotARecord) => b.reject(
+                    file,
+                    Position::at(pos, Some(record)),
+                    "this JSON object has none of the keys of a provisioning record".to_string(),
+                ),
+                Err(e) => {
+                    // serde_json counts lines and columns within the item.
+                    let line = pos.line + e.line().saturating_sub(1) as u64;
+                    let byte = if e.line() <= 1 {
+                        pos.byte + e.column().saturating_sub(1) as u64
+                    } else {
+                        pos.byte
+                    };
+                    let what = if e.is_eof() {
+                        "the record is cut off".to_string()
+                    } else {
+                        serde_message(&e)
+                    };
+                    b.reject(
+                        file,
+                        Position {
+                            record: Some(record),
+                            line: Some(line),
+                            byte: Some(byte),
+                        },
+                        what,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Reads whole in-memory files into a data set (tests, CLI, demo).
+pub fn read_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> DataSet {
+    let mut ingest = Ingest::default();
+    for (name, bytes) in files {
+        ingest.add_bytes(name, bytes);
+    }
+    ingest.finish()
+}

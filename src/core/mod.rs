@@ -1,0 +1,11 @@
+//! The pure core: bytes in, data set and analyses out. No browser types, no clock, no I/O.
+//!
+//! sniff → parse → store (model) → analyze → findings. Everything here is tested natively.
+
+pub mod analyze;
+pub mod ingest;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod sniff;
+pub mod time;

@@ -1,0 +1,85 @@
+//! The summary of a loaded data set, as the CLI prints it (`provlens summary --json`) and as the
+//! worker sends it to the page. Field names are the CLI's stable contract.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::analyze::totals::{totals, ActionCounts, StatusCounts, TimeRange};
+use crate::core::ingest::{DataSet, Issue};
+use crate::core::sniff::Format;
+
+/// One input file as the summary reports it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub name: String,
+    /// The detected format; `null` when the file was refused.
+    pub format: Option<Format>,
+    pub size_bytes: u64,
+    pub events: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+    /// Why the whole file was refused, when it was.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub refused: Option<String>,
+}
+
+/// A reason and how many issues it covers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u64,
+}
+
+/// The data set's summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub version: String,
+    /// Events after de-duplication.
+    pub events: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub issues: Vec<Issue>,
+    /// Every issue counted by reason (exact even where `issues` is capped).
+    pub reasons: Vec<ReasonCount>,
+    pub by_status: StatusCounts,
+    pub by_action: ActionCounts,
+    pub time_range: TimeRange,
+    pub files: Vec<FileSummary>,
+}
+
+/// Summarizes a data set.
+pub fn summarize(data: &DataSet) -> Summary {
+    let t = totals(&data.store.events).finish();
+    let mut reasons: Vec<ReasonCount> = data
+        .reasons
+        .iter()
+        .map(|(reason, &count)| ReasonCount {
+            reason: reason.clone(),
+            count,
+        })
+        .collect();
+    reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+    Summary {
+        version: crate::VERSION.to_string(),
+        events: t.events,
+        duplicates: data.duplicates,
+        rejected: data.rejected,
+        issues: data.issues.clone(),
+        reasons,
+        by_status: t.by_status,
+        by_action: t.by_action,
+        time_range: t.time_range,
+        files: data
+            .files
+            .iter()
+            .map(|f| FileSummary {
+                name: f.name.clone(),
+                format: f.format,
+                size_bytes: f.size_bytes,
+                events: f.events,
+                rejected: f.rejected,
+                duplicates: f.duplicates,
+                refused: f.refused.clone(),
+            })
+            .collect(),
+    }
+}

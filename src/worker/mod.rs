@@ -1,0 +1,3 @@
+//! The Web Worker.
+
+pub fn start() {}
