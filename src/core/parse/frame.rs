@@ -293,13 +293,16 @@ impl Framer {
     /// Reports the rest of the line as garbage and skips it.
     fn garbage(&mut self, what: &str, emit: &mut dyn FnMut(Frame<'_>)) {
         let pos = self.pos_here();
-        let start = self.at;
+        // Quote the first character only: the rest of the line may not have arrived yet.
+        let rest = self.buf.get(self.at..).unwrap_or(&[]);
+        let first = String::from_utf8_lossy(&rest[..rest.len().min(4)])
+            .chars()
+            .next()
+            .unwrap_or(' ');
         self.skip_line();
-        let end = self.at.min(start + 40);
-        let found = String::from_utf8_lossy(&self.buf[start..end]).into_owned();
         emit(Frame::Garbage {
             pos,
-            what: format!("{what}, found `{}`", found.trim()),
+            what: format!("{what}, found `{first}`; the rest of the line was skipped"),
         });
     }
 
