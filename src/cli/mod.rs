@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::core::analyze::identity::{identity_report, IdentityReport};
 use crate::core::ingest::{DataSet, Ingest};
 use crate::core::report::{summarize, Summary};
 
@@ -30,6 +31,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Prints one identity's history across jobs and cycles, its state per target, and its
+    /// attribute changes.
+    Identity {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// An object id, UPN or display name (any case).
+        #[arg(long)]
+        id: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Exit code when no input could be read at all.
@@ -42,22 +55,103 @@ pub fn main() -> ExitCode {
         Command::Summary { files, json } => {
             let data = load(&files);
             let summary = summarize(&data);
-            let mut out = io::stdout().lock();
-            let written = if json {
-                serde_json::to_writer_pretty(&mut out, &summary)
-                    .map_err(io::Error::other)
-                    .and_then(|()| writeln!(out))
+            let text = if json {
+                to_json(&summary)
             } else {
-                out.write_all(render_summary(&summary).as_bytes())
+                render_summary(&summary)
             };
-            if let Err(e) = written {
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("provlens: cannot write the output: {e}");
-                }
+            print(&text);
+            exit_code(&data)
+        }
+        Command::Identity { files, id, json } => {
+            let data = load(&files);
+            let report = identity_report(&data.store, &id);
+            let text = if json {
+                to_json(&report)
+            } else {
+                render_identity(&report)
+            };
+            print(&text);
+            if report.events.is_empty() {
+                eprintln!("provlens: no event concerns `{id}` in the loaded files");
             }
             exit_code(&data)
         }
     }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_string_pretty(value) {
+        Ok(mut s) => {
+            s.push('\n');
+            s
+        }
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth reporting.
+fn print(text: &str) {
+    let mut out = io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("provlens: cannot write the output: {e}");
+        }
+    }
+}
+
+/// An identity's history as a readable table.
+pub fn render_identity(r: &IdentityReport) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Identity `{}`: {} events\n",
+        r.query,
+        r.events.len()
+    ));
+    if !r.display_names.is_empty() {
+        o.push_str(&format!("  names: {}\n", r.display_names.join(", ")));
+    }
+    if !r.upns.is_empty() {
+        o.push_str(&format!("  UPNs:  {}\n", r.upns.join(", ")));
+    }
+    o.push_str("\nCurrent state per target\n");
+    for t in &r.targets {
+        o.push_str(&format!(
+            "  {:<24} {:<10} {:<8} {}  (job {})\n",
+            t.target_system,
+            t.last_action,
+            t.last_status,
+            t.last_time.as_deref().unwrap_or("-"),
+            t.job_id
+        ));
+    }
+    o.push_str("\nHistory\n");
+    for e in &r.events {
+        o.push_str(&format!(
+            "  {}  {:<20} {:<10} {:<8} {}\n",
+            e.time.as_deref().unwrap_or("-"),
+            e.target_system,
+            e.action,
+            e.status,
+            e.error_code
+        ));
+    }
+    if !r.attributes.is_empty() {
+        o.push_str("\nAttribute changes\n");
+        for (name, steps) in &r.attributes {
+            for s in steps {
+                o.push_str(&format!(
+                    "  {:<24} {}  {} → {}  ({})\n",
+                    name,
+                    s.time.as_deref().unwrap_or("-"),
+                    if s.old.is_empty() { "∅" } else { &s.old },
+                    if s.new.is_empty() { "∅" } else { &s.new },
+                    s.status
+                ));
+            }
+        }
+    }
+    o
 }
 
 /// 0 when at least one input was read (even with rejected records), 2 when none could be.
@@ -139,6 +233,34 @@ pub fn render_summary(s: &Summary) -> String {
         ("unknown", a.unknown),
     ] {
         line(&mut o, k, v.to_string());
+    }
+    if !s.jobs.is_empty() {
+        o.push_str("\nJobs\n");
+        for j in &s.jobs {
+            o.push_str(&format!(
+                "  {} ({} → {}, {}): {} events, {:.1}% failed, {} cycles\n",
+                if j.name.is_empty() {
+                    &j.job_id
+                } else {
+                    &j.name
+                },
+                j.source,
+                j.target,
+                j.scenario.label(),
+                j.events,
+                100.0 * j.failure_rate,
+                j.cycles
+            ));
+        }
+    }
+    if !s.errors.is_empty() {
+        o.push_str("\nTop errors\n");
+        for e in s.errors.iter().take(10) {
+            o.push_str(&format!(
+                "  {:<48} {:>8} events {:>6} identities\n",
+                e.code, e.count, e.identities
+            ));
+        }
     }
     o.push_str("\nFiles\n");
     for f in &s.files {

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 /// Outcome of a provisioning event or step (`provisioningResult` in Graph).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     Success,
@@ -84,7 +86,9 @@ impl Status {
 }
 
 /// What the provisioning service did to the object (`provisioningAction` in Graph).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Action {
     Create,
@@ -189,7 +193,9 @@ impl Action {
 }
 
 /// The kind of a provisioning step (`provisioningStepType` in Graph).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum StepType {
     Import,

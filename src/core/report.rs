@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::analyze::totals::{totals, ActionCounts, StatusCounts, TimeRange};
+use std::collections::BTreeMap;
+
+use crate::core::analyze::overview::{overview, ErrorReport, JobReport};
+use crate::core::analyze::totals::{ActionCounts, StatusCounts, TimeRange};
 use crate::core::ingest::{DataSet, Issue};
 use crate::core::sniff::Format;
 
@@ -30,7 +33,7 @@ pub struct ReasonCount {
 }
 
 /// The data set's summary.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub version: String,
     /// Events after de-duplication.
@@ -44,11 +47,24 @@ pub struct Summary {
     pub by_action: ActionCounts,
     pub time_range: TimeRange,
     pub files: Vec<FileSummary>,
+    /// Successes among successes, failures and warnings, in percent.
+    pub success_rate: Option<f64>,
+    /// Distinct identities (source object id, else reportable id, UPN or name).
+    pub identities: u64,
+    /// Events by lowercased identity type.
+    pub identity_types: BTreeMap<String, u64>,
+    /// Events by scenario (`hr_inbound`, `cloud_sync`, `app_provisioning`, `cross_tenant`).
+    pub scenarios: BTreeMap<String, u64>,
+    /// One entry per job, most events first.
+    pub jobs: Vec<JobReport>,
+    /// One entry per error code, most frequent first.
+    pub errors: Vec<ErrorReport>,
 }
 
 /// Summarizes a data set.
 pub fn summarize(data: &DataSet) -> Summary {
-    let t = totals(&data.store.events).finish();
+    let o = overview(&data.store, None);
+    let t = o.totals;
     let mut reasons: Vec<ReasonCount> = data
         .reasons
         .iter()
@@ -81,5 +97,20 @@ pub fn summarize(data: &DataSet) -> Summary {
                 refused: f.refused.clone(),
             })
             .collect(),
+        success_rate: o.success_rate,
+        identities: o.identities,
+        identity_types: o.identity_types,
+        scenarios: o.scenarios,
+        jobs: o
+            .jobs
+            .into_iter()
+            .map(|mut j| {
+                // The per-cycle list belongs to the jobs view, not to the summary.
+                j.cycle_list.clear();
+                j.top_attributes.clear();
+                j
+            })
+            .collect(),
+        errors: o.errors,
     }
 }

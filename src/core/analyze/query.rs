@@ -1,0 +1,381 @@
+//! The query engine: filters by facet and free text, and faceted counts that reflect the other
+//! active filters (the count beside a value says how many events that value would add).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::analyze::dims::{event_scenario, identity_type, job_key, system_name, Scenario};
+use crate::core::model::{Action, Event, Status, Store, Sym};
+
+/// Every filter the app and the CLI can set. Empty lists mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filter {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<Status>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source_systems: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_systems: Vec<String>,
+    /// Lowercased identity types (`user`, `group`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_codes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cycles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
+    /// Inclusive start, milliseconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_ms: Option<i64>,
+    /// Exclusive end, milliseconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_ms: Option<i64>,
+    /// Free text, matched case-insensitively against names, ids, error texts, step
+    /// descriptions and property values.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+}
+
+/// The facets the sidebar shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Facet {
+    Status,
+    Action,
+    Job,
+    SourceSystem,
+    TargetSystem,
+    IdentityType,
+    ErrorCode,
+    Cycle,
+    Scenario,
+    Time,
+    Text,
+}
+
+/// The facets with value lists (time and text are ranges and strings, not lists).
+pub const LIST_FACETS: [Facet; 9] = [
+    Facet::Status,
+    Facet::Action,
+    Facet::Job,
+    Facet::SourceSystem,
+    Facet::TargetSystem,
+    Facet::IdentityType,
+    Facet::ErrorCode,
+    Facet::Cycle,
+    Facet::Scenario,
+];
+
+/// A compiled filter: string values resolved to symbols, text matches precomputed.
+pub struct Compiled {
+    statuses: Option<[bool; 5]>,
+    actions: Option<[bool; 7]>,
+    jobs: Option<BTreeSet<Sym>>,
+    /// Sets of normalized system names.
+    source_systems: Option<BTreeSet<String>>,
+    target_systems: Option<BTreeSet<String>>,
+    identity_types: Option<BTreeSet<String>>,
+    error_codes: Option<BTreeSet<Sym>>,
+    cycles: Option<BTreeSet<Sym>>,
+    scenarios: Option<BTreeSet<Scenario>>,
+    from_ms: Option<i64>,
+    to_ms: Option<i64>,
+    /// Symbols whose text contains the search text.
+    text: Option<Vec<bool>>,
+    /// Memo of normalized system names and identity types per symbol.
+    names: HashMap<Sym, String>,
+    kinds: HashMap<Sym, String>,
+}
+
+fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
+    if values.is_empty() {
+        return None;
+    }
+    Some(
+        values
+            .iter()
+            .map(|v| store.strings.find(v).unwrap_or(Sym(u32::MAX)))
+            .collect(),
+    )
+}
+
+impl Compiled {
+    pub fn new(store: &Store, f: &Filter) -> Compiled {
+        let flags5 = |list: &[Status]| {
+            (!list.is_empty()).then(|| {
+                let mut a = [false; 5];
+                for s in list {
+                    a[s.index()] = true;
+                }
+                a
+            })
+        };
+        let flags7 = |list: &[Action]| {
+            (!list.is_empty()).then(|| {
+                let mut a = [false; 7];
+                for s in list {
+                    a[s.index()] = true;
+                }
+                a
+            })
+        };
+        let names = |list: &[String]| {
+            (!list.is_empty()).then(|| list.iter().map(|s| system_name(s).to_string()).collect())
+        };
+        let needle = f.text.trim().to_lowercase();
+        let text = (!needle.is_empty()).then(|| {
+            let n = store.strings.len();
+            let mut hits = vec![false; n];
+            for (i, hit) in hits.iter_mut().enumerate() {
+                let s = store.str(Sym(i as u32));
+                *hit = !s.is_empty() && contains_ci(s, &needle);
+            }
+            hits
+        });
+        let mut jobs = sym_set(store, &f.jobs);
+        if let Some(j) = jobs.as_mut() {
+            // Jobs without an id are keyed by their service principal name.
+            j.retain(|s| s.0 != u32::MAX);
+            if j.is_empty() {
+                j.insert(Sym(u32::MAX));
+            }
+        }
+        Compiled {
+            statuses: flags5(&f.statuses),
+            actions: flags7(&f.actions),
+            jobs,
+            source_systems: names(&f.source_systems),
+            target_systems: names(&f.target_systems),
+            identity_types: (!f.identity_types.is_empty())
+                .then(|| f.identity_types.iter().map(|t| identity_type(t)).collect()),
+            error_codes: sym_set(store, &f.error_codes),
+            cycles: sym_set(store, &f.cycles),
+            scenarios: (!f.scenarios.is_empty()).then(|| f.scenarios.iter().copied().collect()),
+            from_ms: f.from_ms,
+            to_ms: f.to_ms,
+            text,
+            names: HashMap::new(),
+            kinds: HashMap::new(),
+        }
+    }
+
+    fn name(&mut self, store: &Store, sym: Sym) -> &str {
+        self.names
+            .entry(sym)
+            .or_insert_with(|| system_name(store.str(sym)).to_string())
+    }
+
+    fn kind(&mut self, store: &Store, sym: Sym) -> &str {
+        self.kinds
+            .entry(sym)
+            .or_insert_with(|| identity_type(store.str(sym)))
+    }
+
+    fn text_hit(&self, store: &Store, e: &Event) -> bool {
+        let Some(hits) = &self.text else {
+            return true;
+        };
+        let hit = |s: Sym| hits.get(s.0 as usize).copied().unwrap_or(false);
+        let direct = [
+            e.id,
+            e.change_id,
+            e.cycle_id,
+            e.job_id,
+            e.error_code,
+            e.error_reason,
+            e.additional_details,
+            e.source.id,
+            e.source.name,
+            e.source.upn,
+            e.target.id,
+            e.target.name,
+            e.target.upn,
+            e.reportable_id,
+            e.source_system.name,
+            e.target_system.name,
+            e.service_principal.name,
+        ];
+        if direct.into_iter().any(hit) {
+            return true;
+        }
+        if store
+            .steps_of(e)
+            .iter()
+            .any(|s| hit(s.description) || store.details_of(s).iter().any(|&(_, v)| hit(v)))
+        {
+            return true;
+        }
+        store
+            .modified_of(e)
+            .iter()
+            .any(|m| hit(m.name) || hit(m.old) || hit(m.new))
+    }
+
+    /// Which facets reject the event: a bit per [`Facet`] (by discriminant).
+    pub fn failures(&mut self, store: &Store, e: &Event) -> u16 {
+        let mut bits = 0u16;
+        let mut fail = |f: Facet| bits |= 1 << (f as u16);
+        if let Some(s) = &self.statuses {
+            if !s[e.status.index()] {
+                fail(Facet::Status);
+            }
+        }
+        if let Some(a) = &self.actions {
+            if !a[e.action.index()] {
+                fail(Facet::Action);
+            }
+        }
+        if let Some(j) = &self.jobs {
+            if !j.contains(&job_key(e)) {
+                fail(Facet::Job);
+            }
+        }
+        if self.source_systems.is_some() {
+            let n = self.name(store, e.source_system.name).to_string();
+            if !self.source_systems.as_ref().is_some_and(|s| s.contains(&n)) {
+                fail(Facet::SourceSystem);
+            }
+        }
+        if self.target_systems.is_some() {
+            let n = self.name(store, e.target_system.name).to_string();
+            if !self.target_systems.as_ref().is_some_and(|s| s.contains(&n)) {
+                fail(Facet::TargetSystem);
+            }
+        }
+        if self.identity_types.is_some() {
+            let k = self.kind(store, e.source.kind).to_string();
+            if !self.identity_types.as_ref().is_some_and(|s| s.contains(&k)) {
+                fail(Facet::IdentityType);
+            }
+        }
+        if let Some(c) = &self.error_codes {
+            if !c.contains(&e.error_code) {
+                fail(Facet::ErrorCode);
+            }
+        }
+        if let Some(c) = &self.cycles {
+            if !c.contains(&e.cycle_id) {
+                fail(Facet::Cycle);
+            }
+        }
+        if let Some(sc) = &self.scenarios {
+            if !sc.contains(&event_scenario(store, e)) {
+                fail(Facet::Scenario);
+            }
+        }
+        if self.from_ms.is_some() || self.to_ms.is_some() {
+            let inside = e.time_ms.is_some_and(|t| {
+                self.from_ms.is_none_or(|f| t >= f) && self.to_ms.is_none_or(|to| t < to)
+            });
+            if !inside {
+                fail(Facet::Time);
+            }
+        }
+        if !self.text_hit(store, e) {
+            fail(Facet::Text);
+        }
+        bits
+    }
+}
+
+fn contains_ci(hay: &str, needle_lower: &str) -> bool {
+    if hay.is_ascii() && needle_lower.is_ascii() {
+        let n = needle_lower.as_bytes();
+        return hay
+            .as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n));
+    }
+    hay.to_lowercase().contains(needle_lower)
+}
+
+/// One value of a facet with its count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Indices of the events that pass the filter, and faceted counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryResult {
+    /// Indices into the store's events, in store order.
+    pub matches: Vec<u32>,
+    /// Per facet, each value's count among events passing every *other* filter.
+    pub facets: BTreeMap<Facet, Vec<FacetValue>>,
+}
+
+/// Runs a filter over the store: the matching events and the faceted counts.
+pub fn run(store: &Store, filter: &Filter) -> QueryResult {
+    let mut compiled = Compiled::new(store, filter);
+    let mut matches = Vec::new();
+    let mut counts: BTreeMap<Facet, HashMap<String, u64>> = BTreeMap::new();
+    let mut keys: HashMap<(Facet, u32), String> = HashMap::new();
+    for (i, e) in store.events.iter().enumerate() {
+        let fails = compiled.failures(store, e);
+        if fails == 0 {
+            matches.push(i as u32);
+        }
+        if fails.count_ones() > 1 {
+            continue;
+        }
+        for facet in LIST_FACETS {
+            let own = 1u16 << (facet as u16);
+            if fails != 0 && fails != own {
+                continue;
+            }
+            let value = facet_value(store, e, facet, &mut keys);
+            *counts.entry(facet).or_default().entry(value).or_insert(0) += 1;
+        }
+    }
+    let facets = counts
+        .into_iter()
+        .map(|(facet, m)| {
+            let mut v: Vec<FacetValue> = m
+                .into_iter()
+                .map(|(value, count)| FacetValue { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            (facet, v)
+        })
+        .collect();
+    QueryResult { matches, facets }
+}
+
+/// The value an event has for a facet, as the filter spells it.
+pub fn facet_value(
+    store: &Store,
+    e: &Event,
+    facet: Facet,
+    memo: &mut HashMap<(Facet, u32), String>,
+) -> String {
+    let sym_text = |memo: &mut HashMap<(Facet, u32), String>, sym: Sym, f: fn(&str) -> String| {
+        memo.entry((facet, sym.0))
+            .or_insert_with(|| f(store.str(sym)))
+            .clone()
+    };
+    match facet {
+        Facet::Status => e.status.as_str().to_string(),
+        Facet::Action => e.action.as_str().to_string(),
+        Facet::Job => sym_text(memo, job_key(e), |s| s.to_string()),
+        Facet::SourceSystem => sym_text(memo, e.source_system.name, |s| system_name(s).to_string()),
+        Facet::TargetSystem => sym_text(memo, e.target_system.name, |s| system_name(s).to_string()),
+        Facet::IdentityType => sym_text(memo, e.source.kind, identity_type),
+        Facet::ErrorCode => sym_text(memo, e.error_code, |s| s.to_string()),
+        Facet::Cycle => sym_text(memo, e.cycle_id, |s| s.to_string()),
+        Facet::Scenario => event_scenario(store, e).as_str().to_string(),
+        Facet::Time | Facet::Text => String::new(),
+    }
+}
