@@ -361,11 +361,11 @@ impl Overview {
         for (minute, c) in &self.minutes {
             let i = ((minute - start) / bucket_min) as usize;
             if let Some(b) = buckets.get_mut(i) {
-                for k in 0..5 {
-                    b.by_status[k] += u64::from(c[k]);
+                for (slot, n) in b.by_status.iter_mut().zip(&c[..5]) {
+                    *slot += u64::from(*n);
                 }
-                for k in 0..7 {
-                    b.by_action[k] += u64::from(c[5 + k]);
+                for (slot, n) in b.by_action.iter_mut().zip(&c[5..]) {
+                    *slot += u64::from(*n);
                 }
             }
         }
