@@ -689,6 +689,7 @@ pub static KB: &[KbEntry] = &[
         retries: Retry::Automatic {
             note: "The service retries the update without the blocked property.",
         },
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -699,6 +700,7 @@ pub static KB: &[KbEntry] = &[
             redemption in both directions, so the user cannot be created in the target.",
         fix: "Enable automatic redemption in the outbound settings of the source tenant and \
             the inbound settings of the target tenant.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -709,6 +711,7 @@ pub static KB: &[KbEntry] = &[
         explanation: "The target tenant has reached its quota of directory objects and cannot \
             hold more users.",
         fix: "Have the target tenant's quota raised, or clean up unused objects there.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -719,6 +722,7 @@ pub static KB: &[KbEntry] = &[
         explanation: "Creating the B2B invitation for the user failed without a more specific \
             reason.",
         fix: "Open a Microsoft support case with the job ID and the failing user.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -729,6 +733,7 @@ pub static KB: &[KbEntry] = &[
         explanation: "The target tenant's external collaboration settings do not allow \
             inviting this user.",
         fix: "Allow invitations for the source tenant in the external collaboration settings.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -739,6 +744,7 @@ pub static KB: &[KbEntry] = &[
         explanation: "A value used to invite the user is invalid: a malformed SMTP address, an \
             unsupported userType, or an email address already used by a group.",
         fix: "Correct mail and userType on the source user.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -750,6 +756,7 @@ pub static KB: &[KbEntry] = &[
             the target tenant.",
         fix: "Delete the internal user in the target tenant if it is obsolete, or take the \
             source user out of scope.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     KbEntry {
@@ -761,6 +768,7 @@ pub static KB: &[KbEntry] = &[
             on-premises Active Directory, so cross-tenant sync may not change it.",
         fix: "This cannot be updated through cross-tenant sync; manage the user on premises \
             in the target organisation, or scope it out.",
+        source: "cross-tenant error codes",
         ..ENTRY
     },
     // Cloud sync (cloud-sync error codes reference).
@@ -1378,6 +1386,22 @@ mod tests {
             None
         );
         assert_eq!(lookup_text("", &[]), None);
+    }
+
+    #[test]
+    fn every_pattern_finds_its_own_entry() {
+        for entry in KB {
+            for pattern in entry.patterns {
+                assert!(
+                    !pattern.trim().is_empty(),
+                    "{} has an empty pattern",
+                    entry.code
+                );
+                let lower = pattern.to_ascii_lowercase();
+                let found = lookup_text(&lower, &[]).map(|e| e.code);
+                assert_eq!(found, Some(entry.code), "pattern {pattern:?}");
+            }
+        }
     }
 
     #[test]
