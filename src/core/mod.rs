@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod ingest;
+pub mod kb;
 pub mod model;
 pub mod parse;
 pub mod report;
