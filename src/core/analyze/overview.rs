@@ -13,6 +13,7 @@ use crate::core::analyze::dims::{
     event_scenario, identity_key, identity_type, job_key, system_name, Scenario,
 };
 use crate::core::analyze::totals::{Totals, TotalsReport};
+use crate::core::kb;
 use crate::core::model::{Action, Event, Status, Store, Sym};
 use crate::core::time::format_iso;
 
@@ -285,14 +286,31 @@ impl Overview {
         let mut errors: Vec<ErrorReport> = self
             .errors
             .iter()
-            .map(|(code, e)| ErrorReport {
-                code: s(*code),
-                count: e.count,
-                identities: e.identities.len() as u64,
-                first: e.first.map(format_iso),
-                last: e.last.map(format_iso),
-                category: s(e.category),
-                reason: s(e.reason),
+            .map(|(code, e)| {
+                let kb = kb::lookup(store.str(*code))
+                    .or_else(|| kb::lookup_text(store.str(e.reason), &[]));
+                let class = kb.map(|k| format!("{:?}", k.category).to_lowercase());
+                let logged = s(e.category);
+                ErrorReport {
+                    code: s(*code),
+                    count: e.count,
+                    identities: e.identities.len() as u64,
+                    first: e.first.map(format_iso),
+                    last: e.last.map(format_iso),
+                    category: if logged.is_empty() {
+                        class.clone().unwrap_or_default()
+                    } else {
+                        logged
+                    },
+                    class: class.unwrap_or_default(),
+                    reason: s(e.reason),
+                    kb_code: kb.map(|k| k.code.to_string()),
+                    title: kb.map(|k| k.title.to_string()).unwrap_or_default(),
+                    explanation: kb.map(|k| k.explanation.to_string()).unwrap_or_default(),
+                    fix: kb.map(|k| k.fix.to_string()).unwrap_or_default(),
+                    retries: kb.map(|k| retry_text(k.retries)).unwrap_or_default(),
+                    credential: kb.is_some_and(|k| k.credential),
+                }
             })
             .collect();
         errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
@@ -483,7 +501,7 @@ pub struct JobReport {
     pub top_attributes: Vec<AttributeCount>,
 }
 
-/// One error code.
+/// One error code, explained from the offline knowledge base where it is known.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorReport {
     pub code: String,
@@ -492,9 +510,32 @@ pub struct ErrorReport {
     pub identities: u64,
     pub first: Option<String>,
     pub last: Option<String>,
+    /// The logged `errorCategory` (e.g. `nonServiceFailure`), else the knowledge base's class.
     pub category: String,
+    /// The knowledge base's class: who or what has to act (`transient`, `credentials`, …).
+    pub class: String,
     /// One example reason as logged.
     pub reason: String,
+    /// The knowledge-base code this matched (`EntryConflict` for `ContosoEntryConflict`).
+    pub kb_code: Option<String>,
+    pub title: String,
+    /// Plain explanation; empty when the code is not in the knowledge base.
+    pub explanation: String,
+    pub fix: String,
+    /// Whether the service retries by itself.
+    pub retries: String,
+    /// A credential error: a quarantine precursor.
+    pub credential: bool,
+}
+
+fn retry_text(r: kb::Retry) -> String {
+    match r {
+        kb::Retry::Automatic { note } => format!("retried automatically: {note}"),
+        kb::Retry::FixRequired => {
+            "retried on the escrow schedule, but fails until the cause is fixed".to_string()
+        }
+        kb::Retry::NotAnError => "not an error".to_string(),
+    }
 }
 
 /// How often an attribute was changed.
