@@ -38,6 +38,9 @@ pub struct CsvParser {
     line: u64,
     /// Whether a record has started (its first byte was fed to the reader).
     in_record: bool,
+    /// Quote characters in the current record; an odd count at the end of the file means a
+    /// quote was never closed.
+    record_quotes: u64,
     record_line: u64,
     record_byte: u64,
     /// Data rows seen after the header, for record numbers (the header is not counted).
@@ -86,6 +89,7 @@ impl CsvParser {
             byte: 0,
             line: 1,
             in_record: false,
+            record_quotes: 0,
             record_line: 1,
             record_byte: 0,
             rows: 0,
@@ -171,6 +175,7 @@ impl CsvParser {
                     return;
                 }
                 self.in_record = true;
+                self.record_quotes = 0;
                 self.record_line = self.line;
                 self.record_byte = self.byte;
             }
@@ -209,6 +214,9 @@ impl CsvParser {
     fn advance(&mut self, bytes: &[u8]) {
         self.byte += bytes.len() as u64;
         self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        if self.in_record {
+            self.record_quotes += memchr::memchr_iter(b'"', bytes).count() as u64;
+        }
     }
 
     fn position(&self) -> Position {
@@ -307,12 +315,24 @@ impl CsvParser {
                     columns,
                     cells: &cells,
                     position,
-                    last_line: self.line,
+                    last_line: self.record_line + line_breaks(out),
+                    open_quote: self.record_quotes % 2 == 1,
                 };
                 read_row(self.format, &row, builder, file);
             }
         }
     }
+}
+
+/// Line breaks inside a record's cells, not counting trailing ones (a quote left open at the
+/// end of the file takes the file's last line break into its cell).
+fn line_breaks(cells: &[u8]) -> u64 {
+    let end = cells
+        .iter()
+        .rposition(|b| !matches!(b, b'\r' | b'\n'))
+        .map_or(0, |i| i + 1);
+    let body = cells.get(..end).unwrap_or(cells);
+    memchr::memchr_iter(b'\n', body).count() as u64
 }
 
 /// One data row with its header, ready to be turned into a record.
@@ -322,6 +342,8 @@ struct Row<'r, 'a> {
     position: Position,
     /// The line the row ended on (a quoted cell may span lines).
     last_line: u64,
+    /// The row ran to the end of the file inside a quoted cell.
+    open_quote: bool,
 }
 
 /// What a column holds. Columns that may hold a JSON object (Log Analytics) or a plain value
@@ -627,6 +649,19 @@ fn read_row(format: Format, row: &Row<'_, '_>, builder: &mut Builder, file: u16)
     let cells = row.cells;
     if cells.iter().all(|c| c.trim().is_empty()) {
         // Blank rows (`,,,,` as spreadsheets leave them) carry nothing to reject.
+        return;
+    }
+    if row.open_quote {
+        builder.reject(
+            file,
+            row.position,
+            format!(
+                "a quote opened in this row is never closed, so the row runs to the end of the \
+                 file (lines {}–{}); close the quote to read these lines",
+                row.position.line.unwrap_or_default(),
+                row.last_line
+            ),
+        );
         return;
     }
     let expected = row.columns.fields.len();
@@ -1014,4 +1049,290 @@ fn read_modified(row: &Row<'_, '_>, builder: &mut Builder, file: u16) -> Result<
     }
     builder.pending_modified(file, change, m);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ingest::DataSet;
+    use crate::core::time::format_iso;
+
+    /// Reads `input` as one file of `format`, fed in chunks of `chunk` bytes.
+    fn run(format: Format, input: &[u8], chunk: usize) -> DataSet {
+        let mut builder = Builder::default();
+        let file = builder.add_file("t.csv", input.len() as u64);
+        let mut parser = CsvParser::new(format);
+        for c in input.chunks(chunk.max(1)) {
+            parser.push(c, &mut builder, file);
+        }
+        parser.finish(&mut builder, file);
+        builder.finish()
+    }
+
+    /// One line per event and per issue, with the fields these tests look at.
+    fn render(data: &DataSet) -> String {
+        let s = &data.store;
+        let mut out = String::new();
+        for e in &s.events {
+            out.push_str(&format!(
+                "{} {} {} change={} id={} job={} tenant={} src={}/{}/{} tgt={}/{} sys={}>{} \
+                 sp={} by={} err={}|{} ms={:?} steps={} mod={}\n",
+                e.time_ms.map(format_iso).unwrap_or_default(),
+                e.status.as_str(),
+                e.action.as_str(),
+                s.str(e.change_id),
+                s.str(e.id),
+                s.str(e.job_id),
+                s.str(e.tenant_id),
+                s.str(e.source.id),
+                s.str(e.source.name),
+                s.str(e.source.upn),
+                s.str(e.target.id),
+                s.str(e.target.kind),
+                s.str(e.source_system.name),
+                s.str(e.target_system.name),
+                s.str(e.service_principal.name),
+                s.str(e.initiated_by),
+                s.str(e.error_code),
+                s.str(e.error_reason),
+                e.duration_ms,
+                s.steps_of(e).len(),
+                s.modified_of(e).len(),
+            ));
+        }
+        for i in &data.issues {
+            out.push_str(&format!("! {}: {}\n", i.position, i.message));
+        }
+        out
+    }
+
+    /// Reads `input` whole and in chunks of 1, 3 and 64 bytes; all must give `expected`.
+    fn check(format: Format, input: &[u8], expected: &str) {
+        let whole = render(&run(format, input, input.len()));
+        for chunk in [1, 3, 64] {
+            let chunked = render(&run(format, input, chunk));
+            assert_eq!(
+                chunked, whole,
+                "chunks of {chunk} bytes differ from the whole"
+            );
+        }
+        assert_eq!(whole.trim(), expected.trim(), "\n{whole}");
+    }
+
+    const PORTAL_HEADER: &str = "Date (UTC),Change ID,Cycle ID,Job ID,Action,Status,\
+        Source System,Target System,Identity,Source ID,Target ID,Error Code,Reason";
+
+    #[test]
+    fn portal_events_with_bom_crlf_quotes_and_line_breaks() {
+        let input = format!(
+            "\u{feff}{PORTAL_HEADER}\r\n\
+             2022-08-23T13:36:50.3538931Z,c1,cy,job1,Create,Skipped,Azure Active Directory,\
+             Dropbox,Ellie,u1,,,\r\n\
+             \"8/23/2022, 1:40:00.000 PM\",c2,cy,job1,Update,Failure,Azure Active Directory,\
+             Dropbox,\"Miller, Joel\",u2,t2,Conflict,\"He said \"\"no\"\",\r\nthen left\"\r\n"
+        );
+        check(
+            Format::PortalCsvEvents,
+            input.as_bytes(),
+            "2022-08-23T13:36:50.353Z skipped create change=c1 id= job=job1 tenant= \
+             src=u1/Ellie/ tgt=/ sys=Azure Active Directory>Dropbox sp= by= err=| ms=None \
+             steps=0 mod=0\n\
+             2022-08-23T13:40:00Z failure update change=c2 id= job=job1 tenant= \
+             src=u2/Miller, Joel/ tgt=t2/ sys=Azure Active Directory>Dropbox sp= by= \
+             err=Conflict|He said \"no\",\r\nthen left ms=None steps=0 mod=0",
+        );
+    }
+
+    #[test]
+    fn unused_columns_are_noted_once_and_a_last_row_needs_no_line_break() {
+        check(
+            Format::PortalCsvEvents,
+            b"Date,Change ID,Action,Status,Colour,Duration (ms),Shoe size\n\
+              2022-08-23T13:36:50Z,c1,Delete,Success,red,12,44\n\
+              2022-08-23T13:36:51Z,c2,Disable,Warning,blue,oops,45",
+            "2022-08-23T13:36:50Z success delete change=c1 id= job= tenant= src=// tgt=/ \
+             sys=> sp= by= err=| ms=Some(12) steps=0 mod=0\n\
+             2022-08-23T13:36:51Z warning disable change=c2 id= job= tenant= src=// tgt=/ \
+             sys=> sp= by= err=| ms=None steps=0 mod=0\n\
+             ! line 1, byte 0: 2 columns are not used and were skipped: `Colour`, `Shoe size`\n\
+             ! record 2, line 3, byte 109: column `Duration (ms)`: `oops` is not a duration in \
+             milliseconds; the event is kept without one",
+        );
+    }
+
+    #[test]
+    fn a_header_that_cannot_be_mapped_refuses_the_file_with_seen_and_expected() {
+        let data = run(
+            Format::PortalCsvEvents,
+            b"\xef\xbb\xbfWhen,Change ID,Outcome\n2022-08-23,c1,Success\n",
+            64,
+        );
+        assert_eq!(data.store.events.len(), 0);
+        let refused = data.files.first().and_then(|f| f.refused.clone());
+        assert_eq!(
+            refused.as_deref(),
+            Some(
+                "t.csv cannot be read: its header has no column for the date, the status, \
+                 the action, so it cannot be read as Portal CSV (events). Headers seen: `When`, \
+                 `Change ID`, `Outcome`. Headers expected: the date (`Date (UTC)`, `Activity \
+                 Date Time` or `TimeGenerated [UTC]`), the status (`Status`, `ResultType` or \
+                 `ProvisioningStatusInfo`), the action (`Action` or `ProvisioningAction`); \
+                 other columns are optional."
+            )
+        );
+        let steps = run(
+            Format::PortalCsvSteps,
+            b"Step,Type,Status\nA,Import,Success\n",
+            3,
+        );
+        let message = steps
+            .issues
+            .first()
+            .map(|i| i.message.clone())
+            .unwrap_or_default();
+        assert!(message.contains("no column for the change ID"), "{message}");
+        assert!(
+            message.contains("Headers seen: `Step`, `Type`, `Status`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn ragged_rows_are_rejected_and_the_rest_is_read() {
+        check(
+            Format::PortalCsvEvents,
+            b"Date,Change ID,Action,Status\n\
+              2022-08-23T13:36:50Z,c1,Create\n\
+              2022-08-23T13:36:51Z,c2,Create,Success,surprise\n\
+              2022-08-23T13:36:52Z,c3,Create,Success,,\n\
+              ,,,\n\
+              \n\
+              2022-08-23T13:36:53Z,c4,Create,Success\n",
+            "2022-08-23T13:36:52Z success create change=c3 id= job= tenant= src=// tgt=/ \
+             sys=> sp= by= err=| ms=None steps=0 mod=0\n\
+             2022-08-23T13:36:53Z success create change=c4 id= job= tenant= src=// tgt=/ \
+             sys=> sp= by= err=| ms=None steps=0 mod=0\n\
+             ! record 1, line 2, byte 29: expected 4 columns as in the header, found 3\n\
+             ! record 2, line 3, byte 60: expected 4 columns as in the header, found 5",
+        );
+    }
+
+    #[test]
+    fn bad_and_empty_dates_reject_the_row() {
+        check(
+            Format::PortalCsvEvents,
+            b"Date (UTC),Change ID,Action,Status\n\
+              13/45/2022,c1,Create,Success\n\
+              ,c2,Create,Success\n\
+              2022-08-23T13:36:53Z,c3,Create,Success\n",
+            "2022-08-23T13:36:53Z success create change=c3 id= job= tenant= src=// tgt=/ \
+             sys=> sp= by= err=| ms=None steps=0 mod=0\n\
+             ! record 1, line 2, byte 35: column `Date (UTC)`: `13/45/2022` is not a date \
+             (expected ISO 8601 or `M/D/YYYY, h:mm:ss AM/PM`)\n\
+             ! record 2, line 3, byte 64: column `Date (UTC)` is empty; every event needs its \
+             date",
+        );
+    }
+
+    #[test]
+    fn a_quote_left_open_swallows_lines_and_says_so() {
+        check(
+            Format::PortalCsvEvents,
+            b"Date,Change ID,Action,Status\n\
+              2022-08-23T13:36:50Z,c1,Create,\"Success\n\
+              2022-08-23T13:36:51Z,c2,Create,Success\n",
+            "! record 1, line 2, byte 29: a quote opened in this row is never closed, so the \
+             row runs to the end of the file (lines 2–3); close the quote to read these lines",
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_read_lossily_with_one_note() {
+        check(
+            Format::PortalCsvEvents,
+            b"Date,Change ID,Action,Status,Identity\n\
+              2022-08-23T13:36:50Z,c1,Create,Success,Jos\xe9\n\
+              2022-08-23T13:36:51Z,c2,Create,Success,Ren\xe9e\n",
+            "2022-08-23T13:36:50Z success create change=c1 id= job= tenant= src=/Jos\u{fffd}/ \
+             tgt=/ sys=> sp= by= err=| ms=None steps=0 mod=0\n\
+             2022-08-23T13:36:51Z success create change=c2 id= job= tenant= \
+             src=/Ren\u{fffd}e/ tgt=/ sys=> sp= by= err=| ms=None steps=0 mod=0\n\
+             ! record 1, line 2, byte 38: 2 rows hold bytes that are not UTF-8 (first in \
+             column `Identity`); they were read with replacement characters (save the file as \
+             UTF-8 to keep every character)",
+        );
+    }
+
+    #[test]
+    fn header_only_and_empty_files_say_so() {
+        check(
+            Format::PortalCsvModified,
+            b"\xef\xbb\xbfChange ID,Name,Old Value,New Value\r\n",
+            "! whole file: the file has a header row but no data rows",
+        );
+        check(
+            Format::PortalCsvSteps,
+            b"\xef\xbb\xbf",
+            "! whole file: the file holds no header row and no data",
+        );
+        check(
+            Format::PortalCsvSteps,
+            b"",
+            "! whole file: the file holds no header row and no data",
+        );
+    }
+
+    const LA_HEADER: &str = "TimeGenerated [UTC],ResultType,ResultSignature,ResultDescription,\
+        DurationMs,Id,JobId,ChangeId,CorrelationId,Action,ProvisioningAction,SourceSystem,\
+        TargetSystem,ServicePrincipal,SourceIdentity,TargetIdentity,ProvisioningStatusInfo,\
+        ProvisioningSteps,ModifiedProperties,InitiatedBy,AADTenantId,TenantId,Type";
+
+    #[test]
+    fn log_analytics_prefers_status_info_and_provisioning_action() {
+        let input = format!(
+            "{LA_HEADER}\n\
+             \"8/23/2022, 1:36:50.353 PM\",Success,SigCode,SigReason,828,id1,,,corr1,Update,\
+             create,\"{{\"\"Id\"\":\"\"s\"\",\"\"Name\"\":\"\"AAD\"\"}}\",\
+             \"{{\"\"Id\"\":\"\"t\"\",\"\"Name\"\":\"\"Dropbox\"\"}}\",\
+             \"{{\"\"Id\"\":\"\"p\"\",\"\"Name\"\":\"\"Dropbox Business\"\"}}\",\
+             \"{{\"\"Id\"\":\"\"u1\"\",\"\"Name\"\":\"\"Ellie\"\",\"\"details\"\":\
+             {{\"\"UserPrincipalName\"\":\"\"ellie@x\"\"}}}}\",\
+             \"{{\"\"Id\"\":\"\"\"\",\"\"identityType\"\":\"\"User\"\"}}\",\
+             \"{{\"\"Status\"\":\"\"failure\"\",\"\"errorInformation\"\":\
+             {{\"\"errorCode\"\":\"\"Info\"\"}}}}\",\
+             \"[{{\"\"name\"\":\"\"EntryImportAdd\"\",\"\"provisioningStepType\"\":0,\
+             \"\"status\"\":0}}]\",[],\
+             \"{{\"\"Type\"\":\"\"system\"\",\"\"Name\"\":\"\"Azure AD Provisioning Service\"\"}}\",\
+             ,workspace1,AADProvisioningLogs\n\
+             2022-08-23T13:36:51Z,Skipped,,,,id2,job2,c2,,Delete,,,,,,,,,,,tenant2,ws,x\n"
+        );
+        check(
+            Format::LogAnalyticsCsv,
+            input.as_bytes(),
+            "2022-08-23T13:36:50.353Z failure create change=corr1 id=id1 job= \
+             tenant=workspace1 src=u1/Ellie/ellie@x tgt=/User sys=AAD>Dropbox \
+             sp=Dropbox Business by=Azure AD Provisioning Service err=Info|SigReason \
+             ms=Some(828) steps=1 mod=0\n\
+             2022-08-23T13:36:51Z skipped delete change=c2 id=id2 job=job2 tenant=tenant2 \
+             src=// tgt=/ sys=> sp= by= err=| ms=None steps=0 mod=0",
+        );
+    }
+
+    #[test]
+    fn invalid_json_in_a_cell_rejects_only_that_row() {
+        let input = "TimeGenerated [UTC],ResultType,Action,SourceIdentity,ProvisioningSteps\n\
+             2022-08-23T13:36:50Z,Success,Create,\"{\"\"Id\"\":\"\"u1\"\",}\",[]\n\
+             2022-08-23T13:36:51Z,Success,Create,,\"[{\"\"name\"\":1\"\n\
+             2022-08-23T13:36:52Z,Success,Create,,\n";
+        check(
+            Format::LogAnalyticsCsv,
+            input.as_bytes(),
+            "2022-08-23T13:36:52Z success create change= id= job= tenant= src=// tgt=/ sys=> \
+             sp= by= err=| ms=None steps=0 mod=0\n\
+             ! record 1, line 2, byte 71: column `SourceIdentity` is not valid JSON (trailing \
+             comma); expected an object such as {\"Id\":…,\"Name\":…,\"identityType\":…}\n\
+             ! record 2, line 3, byte 129: column `ProvisioningSteps` is not valid JSON \
+             (EOF while parsing an object); expected an array of step objects",
+        );
+    }
 }
