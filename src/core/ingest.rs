@@ -130,7 +130,8 @@ impl DataSet {
 /// Child rows of the portal CSV download, joined to events by change ID at the end.
 #[derive(Default)]
 struct Pending {
-    steps: Vec<(String, StepDraft<'static>, u16)>,
+    /// Change ID, step, file, and the step's number when the file has one.
+    steps: Vec<(String, StepDraft<'static>, u16, Option<u32>)>,
     modified: Vec<(String, ModifiedDraft<'static>, u16)>,
 }
 
@@ -144,7 +145,7 @@ pub struct Builder {
 }
 
 impl Builder {
-    fn add_file(&mut self, name: &str, size_bytes: u64) -> u16 {
+    pub(crate) fn add_file(&mut self, name: &str, size_bytes: u64) -> u16 {
         self.data.files.push(FileInfo {
             name: name.to_string(),
             size_bytes,
@@ -215,7 +216,19 @@ impl Builder {
 
     /// Queues a portal CSV step row for its event.
     pub fn pending_step(&mut self, file: u16, change_id: String, step: StepDraft<'static>) {
-        self.pending.steps.push((change_id, step, file));
+        self.pending_step_ordered(file, change_id, None, step);
+    }
+
+    /// Queues a portal CSV step row that carries its step number; an event's numbered steps
+    /// are put in that order, unnumbered ones keep their order in the file.
+    pub fn pending_step_ordered(
+        &mut self,
+        file: u16,
+        change_id: String,
+        order: Option<u32>,
+        step: StepDraft<'static>,
+    ) {
+        self.pending.steps.push((change_id, step, file, order));
     }
 
     /// Queues a portal CSV modified-property row for its event.
@@ -237,12 +250,29 @@ impl Builder {
         self.issue(file, Position::default(), message);
     }
 
+    /// Refuses a whole file with a message of the reader's own (a header that cannot be mapped
+    /// says which headers it saw and which it expected).
+    pub fn refuse_file(&mut self, file: u16, why: String) {
+        let name = self
+            .data
+            .files
+            .get(file as usize)
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
+        let message = format!("{name} cannot be read: {why}.");
+        if let Some(f) = self.file_mut(file) {
+            f.format = None;
+            f.refused = Some(message.clone());
+        }
+        self.issue(file, Position::default(), message);
+    }
+
     /// Events read so far from one file.
     pub fn events_in(&self, file: u16) -> u64 {
         self.data.files.get(file as usize).map_or(0, |f| f.events)
     }
 
-    fn finish(mut self) -> DataSet {
+    pub(crate) fn finish(mut self) -> DataSet {
         self.attach_pending();
         self.data
     }
@@ -260,16 +290,16 @@ impl Builder {
                 by_change.entry(e.change_id).or_insert(i);
             }
         }
-        let mut steps: Vec<(usize, StepDraft<'static>)> = Vec::new();
+        let mut steps: Vec<(usize, u32, StepDraft<'static>)> = Vec::new();
         let mut modified: Vec<(usize, ModifiedDraft<'static>)> = Vec::new();
         let mut orphans: BTreeMap<u16, u64> = BTreeMap::new();
-        for (change, step, file) in pending.steps {
+        for (change, step, file, order) in pending.steps {
             match store
                 .strings
                 .find(change.trim())
                 .and_then(|s| by_change.get(&s))
             {
-                Some(&i) => steps.push((i, step)),
+                Some(&i) => steps.push((i, order.unwrap_or(u32::MAX), step)),
                 None => *orphans.entry(file).or_insert(0) += 1,
             }
         }
@@ -283,15 +313,15 @@ impl Builder {
                 None => *orphans.entry(file).or_insert(0) += 1,
             }
         }
-        // Keep file order within an event: a stable sort by event index.
-        steps.sort_by_key(|(i, _)| *i);
+        // Keep file order within an event (a stable sort), unless the steps are numbered.
+        steps.sort_by_key(|(i, order, _)| (*i, *order));
         modified.sort_by_key(|(i, _)| *i);
         let mut k = 0;
         while k < steps.len() {
             let i = steps[k].0;
             let start = store.steps.len();
             while k < steps.len() && steps[k].0 == i {
-                store.push_step(&steps[k].1);
+                store.push_step(&steps[k].2);
                 k += 1;
             }
             if let Some(e) = store.events.get_mut(i) {
