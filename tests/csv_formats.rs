@@ -411,3 +411,18 @@ fn numbered_steps_are_put_in_order_and_plain_details_are_kept() {
     assert_eq!(details, [("details", "no match found")]);
     assert_eq!(data.rejected, 1, "the row with an unreadable date");
 }
+
+#[test]
+fn the_same_event_from_a_portal_csv_and_a_json_export_counts_once() {
+    let csv = std::fs::read("tests/fixtures/portal_csv/ProvisioningLogs.csv").unwrap_or_default();
+    let json =
+        std::fs::read("tests/fixtures/public/graph_v1.0_list_provisioning_example2_failure.json")
+            .unwrap_or_default();
+    let alone = provlens::core::ingest::read_all([("ProvisioningLogs.csv", csv.as_slice())]);
+    let both = provlens::core::ingest::read_all([
+        ("ProvisioningLogs.csv", csv.as_slice()),
+        ("example2.json", json.as_slice()),
+    ]);
+    assert_eq!(both.events(), alone.events());
+    assert_eq!(both.duplicates, 1);
+}

@@ -139,7 +139,10 @@ struct Pending {
 #[derive(Default)]
 pub struct Builder {
     data: DataSet,
+    /// Activity ids seen so far.
     seen: HashSet<Sym>,
+    /// Change IDs seen so far.
+    seen_changes: HashSet<Sym>,
     pending: Pending,
     issues_per_file: Vec<usize>,
 }
@@ -160,22 +163,27 @@ impl Builder {
     }
 
     /// Adds one event, unless the same record (by id, else change ID) is already present.
+    ///
+    /// A record is the same as an earlier one when it has the same activity id, or the same
+    /// change ID (unique per change and cycle). Both are checked because the portal CSV has no
+    /// activity id column: the same event from a CSV and a JSON export must still count once.
     pub fn add_event(&mut self, file: u16, draft: &EventDraft<'_>) {
-        let key_text = if !draft.id.trim().is_empty() {
-            &draft.id
-        } else {
-            &draft.change_id
-        };
-        if !key_text.trim().is_empty() {
-            let key = self.data.store.strings.intern(key_text);
-            if !self.seen.insert(key) {
-                self.data.duplicates += 1;
-                if let Some(f) = self.file_mut(file) {
-                    f.duplicates += 1;
-                }
-                return;
+        let strings = &mut self.data.store.strings;
+        let id = draft.id.trim();
+        let change = draft.change_id.trim();
+        let id_key = (!id.is_empty()).then(|| strings.intern(id));
+        let change_key = (!change.is_empty()).then(|| strings.intern(change));
+        let seen_before = id_key.is_some_and(|k| self.seen.contains(&k))
+            || change_key.is_some_and(|k| self.seen_changes.contains(&k));
+        if seen_before {
+            self.data.duplicates += 1;
+            if let Some(f) = self.file_mut(file) {
+                f.duplicates += 1;
             }
+            return;
         }
+        self.seen.extend(id_key);
+        self.seen_changes.extend(change_key);
         self.data.store.push(draft, file);
         if let Some(f) = self.file_mut(file) {
             f.events += 1;
