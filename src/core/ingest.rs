@@ -5,7 +5,9 @@
 //! sits at its end. Parsing never aborts: every record either becomes an event or a positioned
 //! [`Issue`] that says why it was rejected.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet as HashSet;
 use std::io::{Read, Write};
 
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 //! compact [`Event`] rows: repeated strings (jobs, cycles, systems, error codes, identity ids,
 //! step names, even step descriptions) are interned once and referenced by a [`Sym`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Outcome of a provisioning event or step (`provisioningResult` in Graph).
@@ -275,7 +275,7 @@ impl Default for Interner {
     fn default() -> Self {
         Interner {
             strings: vec!["".into()],
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 }
