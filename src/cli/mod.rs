@@ -270,6 +270,12 @@ pub fn render_summary(s: &Summary) -> String {
             f.name, format, f.events, f.rejected
         ));
     }
+    if !s.reasons.is_empty() {
+        o.push_str("\nRejected or noted, by reason\n");
+        for r in &s.reasons {
+            o.push_str(&format!("  {:>8}  {}\n", r.count, r.reason));
+        }
+    }
     if !s.issues.is_empty() {
         o.push_str("\nIssues\n");
         for i in s.issues.iter().take(50) {
