@@ -10,3 +10,5 @@ pub mod parse;
 pub mod report;
 pub mod sniff;
 pub mod time;
+pub mod url;
+pub mod view;
