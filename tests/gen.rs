@@ -30,6 +30,9 @@ fn read(files: &[(String, Vec<u8>)]) -> DataSet {
     read_all(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
 }
 
+/// Per event: time, status, action, error code, steps count, modified count.
+type EventFacts = (Option<i64>, Status, Action, String, usize, usize);
+
 /// The normalized facts of a data set that every format must agree on.
 #[derive(Debug, PartialEq, Eq)]
 struct Facts {
@@ -40,7 +43,7 @@ struct Facts {
     by_error: BTreeMap<String, usize>,
     source_ids: usize,
     /// id → (time, status, action, error code, steps, modified)
-    per_event: BTreeMap<String, (Option<i64>, Status, Action, String, usize, usize)>,
+    per_event: BTreeMap<String, EventFacts>,
 }
 
 fn facts(d: &DataSet) -> Facts {

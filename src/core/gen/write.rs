@@ -593,9 +593,7 @@ pub fn sdk_json(events: &[GenEvent]) -> Vec<u8> {
         j.ks("DisplayName", &e.service_principal.name);
         j.ks("Id", &e.service_principal.id);
         j.end();
-        for (key, i) in [("SourceIdentity", &e.source)] {
-            sdk_identity(&mut j, key, i);
-        }
+        sdk_identity(&mut j, "SourceIdentity", &e.source);
         sdk_system(&mut j, "SourceSystem", &e.source_system);
         sdk_identity(&mut j, "TargetIdentity", &e.target);
         sdk_system(&mut j, "TargetSystem", &e.target_system);
