@@ -135,22 +135,12 @@ struct Pending {
 }
 
 /// Collects events from all files into one store.
+#[derive(Default)]
 pub struct Builder {
     data: DataSet,
     seen: HashSet<Sym>,
     pending: Pending,
     issues_per_file: Vec<usize>,
-}
-
-impl Default for Builder {
-    fn default() -> Self {
-        Builder {
-            data: DataSet::default(),
-            seen: HashSet::new(),
-            pending: Pending::default(),
-            issues_per_file: Vec::new(),
-        }
-    }
 }
 
 impl Builder {

@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod ingest;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod report;
 pub mod sniff;
 pub mod time;

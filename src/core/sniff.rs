@@ -174,10 +174,10 @@ fn sniff_json(text: &[u8], complete: bool) -> Sniff {
     if contains_ci(h, "\"records\"") && contains_ci(h, "\"properties\"") {
         return Sniff::Known(Format::DiagnosticJson);
     }
-    if contains_ci(h, "@odata.context") || contains(h, "\"value\"") {
-        if has_record_key || contains_ci(h, "auditLogs/provisioning") {
-            return Sniff::Known(Format::GraphJson);
-        }
+    if (contains_ci(h, "@odata.context") || contains(h, "\"value\""))
+        && (has_record_key || contains_ci(h, "auditLogs/provisioning"))
+    {
+        return Sniff::Known(Format::GraphJson);
     }
     if contains_ci(h, "\"TimeGenerated") && contains_ci(h, "\"ResultType\"") {
         return Sniff::Known(Format::LogAnalyticsJson);

@@ -487,8 +487,11 @@ fn clip(s: &str, n: usize) -> String {
 mod tests {
     use super::*;
 
+    /// Items as (text, line, byte), garbage notes, and the truncation note.
+    type Framed = (Vec<(String, u64, u64)>, Vec<String>, Option<String>);
+
     /// Frames `input` fed in chunks of `chunk` bytes; returns items as text and garbage notes.
-    fn frames(input: &str, chunk: usize) -> (Vec<(String, u64, u64)>, Vec<String>, Option<String>) {
+    fn frames(input: &str, chunk: usize) -> Framed {
         let mut framer = Framer::default();
         let mut items = Vec::new();
         let mut junk = Vec::new();
