@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod kb;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod report;
 pub mod sniff;
 pub mod time;
