@@ -1,23 +1,18 @@
-//! The export built into the app for "Open demo data".
+//! The export built into the app for "Open demo data": a realistic tenant generated on the spot
+//! by the core's seeded generator (a few thousand events over five days, with planted problems),
+//! so the wasm carries the generator instead of megabytes of JSON.
 
-/// The demo files, as (name, bytes). Read through the same chunked path as dropped files.
-pub fn demo_files() -> Vec<(&'static str, &'static [u8])> {
-    vec![
-        (
-            "graph_v1.0_list_provisioning_example1_success.json",
-            include_bytes!("../../tests/fixtures/public/graph_v1.0_list_provisioning_example1_success.json"),
-        ),
-        (
-            "graph_v1.0_list_provisioning_example2_failure.json",
-            include_bytes!("../../tests/fixtures/public/graph_v1.0_list_provisioning_example2_failure.json"),
-        ),
-        (
-            "graph_beta_legacy_2019_list_provisioning_examples.json",
-            include_bytes!("../../tests/fixtures/public/graph_beta_legacy_2019_list_provisioning_examples.json"),
-        ),
-        (
-            "elastic_azure_provisioning_test-provisioninglogs-raw.log",
-            include_bytes!("../../tests/fixtures/public/elastic_azure_provisioning_test-provisioninglogs-raw.log"),
-        ),
-    ]
+use std::rc::Rc;
+
+use crate::worker::read::Source;
+
+/// The demo files, read through the same chunked path as dropped files.
+pub fn demo_sources() -> Vec<Source> {
+    crate::core::gen::demo_files()
+        .into_iter()
+        .map(|(name, bytes)| Source::Embedded {
+            name,
+            bytes: Rc::from(bytes),
+        })
+        .collect()
 }

@@ -65,11 +65,7 @@ impl Worker for Analyzer {
                 self.start_load(scope, id, sources);
             }
             Request::LoadDemo => {
-                let sources = demo::demo_files()
-                    .into_iter()
-                    .map(|(name, bytes)| Source::Embedded { name, bytes })
-                    .collect();
-                self.start_load(scope, id, sources);
+                self.start_load(scope, id, demo::demo_sources());
             }
             Request::Cancel => self.held.borrow().cancel.set(true),
             Request::Reset => {
@@ -105,7 +101,7 @@ impl Analyzer {
                     let mut held = held.borrow_mut();
                     held.sources = sources;
                     held.data = Some(data);
-                    Response::Loaded(summary)
+                    Response::Loaded(Box::new(summary))
                 }
                 Ok(None) => Response::Cancelled,
                 Err(message) => Response::Failed(message),

@@ -20,8 +20,8 @@ pub enum Source {
     File(web_sys::File),
     /// A file built into the app (the demo data).
     Embedded {
-        name: &'static str,
-        bytes: &'static [u8],
+        name: String,
+        bytes: std::rc::Rc<[u8]>,
     },
 }
 
@@ -29,7 +29,7 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::File(f) => f.name(),
-            Source::Embedded { name, .. } => (*name).to_string(),
+            Source::Embedded { name, .. } => name.clone(),
         }
     }
 
@@ -41,7 +41,7 @@ impl Source {
     }
 
     /// Bytes `start..end` (clamped to the file).
-    async fn chunk(&self, start: u64, end: u64) -> Result<Cow<'static, [u8]>, String> {
+    async fn chunk(&self, start: u64, end: u64) -> Result<Cow<'_, [u8]>, String> {
         match self {
             Source::File(f) => {
                 let blob = f
