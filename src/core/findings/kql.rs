@@ -58,18 +58,18 @@ pub fn for_kind(kind: FindingKind, config: &FindingsConfig, job_id: Option<&str>
 let multiple = {multiple};
 let minGap = {min_gap}m;
 let minCycles = {min_cycles};
-let cycles = {src}
+let jobCycles = {src}
 | summarize CycleStart = min(TimeGenerated), CycleEnd = max(TimeGenerated) by JobId, CycleId;
-let cadence = cycles
+let cadence = jobCycles
 | sort by JobId asc, CycleStart asc
 | extend Interval = iff(prev(JobId) == JobId, CycleStart - prev(CycleStart), timespan(null))
 | summarize TypicalInterval = percentile(Interval, 50), Cycles = count() by JobId;
-let inside = cycles
+let inside = jobCycles
 | sort by JobId asc, CycleStart asc
 | extend SilenceStart = prev(CycleEnd), Silence = iff(prev(JobId) == JobId, CycleStart - prev(CycleEnd), timespan(null))
 | where isnotnull(Silence)
 | project JobId, SilenceStart, Silence, Stopped = false;
-let trailing = cycles
+let trailing = jobCycles
 | summarize SilenceStart = max(CycleEnd) by JobId
 | extend Silence = now() - SilenceStart, Stopped = true;
 union inside, trailing
