@@ -452,3 +452,57 @@ fn identity_history_joins_jobs_by_ids_and_upns() {
     );
     assert!(identity_report(&s, "nobody").events.is_empty());
 }
+
+#[test]
+fn exported_json_reads_back_as_the_same_events() {
+    let (s, _) = store();
+    let all: Vec<u32> = (0..s.events.len() as u32).collect();
+    let mut json = Vec::new();
+    provlens::core::view::export_json(&s, &all, &mut json).unwrap_or_default();
+    let back = provlens::core::ingest::read_all([("export.json", json.as_slice())]);
+    assert_eq!(back.rejected, 0);
+    assert_eq!(back.events(), s.events.len());
+    let a = overview(&s, None);
+    let b = overview(&back.store, None);
+    assert_eq!(a.totals, b.totals);
+    assert_eq!(a.errors, b.errors);
+    assert_eq!(a.jobs.len(), b.jobs.len());
+    assert_eq!(a.attributes, b.attributes);
+}
+
+#[test]
+fn exported_csv_reads_back_and_is_safe_in_spreadsheets() {
+    let mut s = store().0;
+    s.push(
+        &EventDraft {
+            time_ms: Some(T0),
+            id: "evil".into(),
+            change_id: "chg-evil".into(),
+            action: "create".into(),
+            status: "failure".into(),
+            error_reason: "=HYPERLINK(\"http://x\",\"click\")".into(),
+            source: IdentityDraft {
+                name: "@SUM(A1:A9)".into(),
+                ..IdentityDraft::default()
+            },
+            ..EventDraft::default()
+        },
+        0,
+    );
+    let all: Vec<u32> = (0..s.events.len() as u32).collect();
+    let mut csv = Vec::new();
+    provlens::core::view::export_csv(&s, &all, &mut csv).unwrap_or_default();
+    let text = String::from_utf8_lossy(&csv);
+    assert!(text.contains("'@SUM(A1:A9)"));
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""));
+    assert!(!text.lines().any(|l| l
+        .split(',')
+        .any(|c| c.starts_with('=') || c.starts_with('@'))));
+    let back = provlens::core::ingest::read_all([("export.csv", csv.as_slice())]);
+    assert_eq!(back.rejected, 0, "{:?}", back.issues);
+    assert_eq!(back.events(), s.events.len());
+    assert_eq!(
+        overview(&back.store, None).totals,
+        overview(&s, None).totals
+    );
+}

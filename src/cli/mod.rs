@@ -1,4 +1,5 @@
-//! The native command-line tool over the same core: `provlens summary FILE... [--json]`.
+//! The native command-line tool over the same core: `provlens summary FILE... [--json]` and
+//! `provlens gen --format FORMAT -o DIR` (synthetic exports for tests and demos).
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -12,6 +13,7 @@ use crate::core::findings::kql::{alert_rule_arm_with, dashboard_queries, for_kin
 use crate::core::findings::{
     any_at_or_above, findings, Finding, FindingKind, FindingsConfig, Severity,
 };
+use crate::core::gen::{generate, write_format, Anomaly, GenConfig, GenFormat, Wrap, WriteOptions};
 use crate::core::ingest::{DataSet, Ingest};
 use crate::core::report::{summarize, Summary};
 
@@ -46,6 +48,37 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Writes a synthetic, deterministic tenant export (for tests, demos and benchmarks).
+    Gen {
+        /// portal-json, graph, graph-beta, sdk, diagnostic, eventhub, la-csv, la-json,
+        /// portal-csv, or all.
+        #[arg(long, default_value = "portal-json")]
+        format: String,
+        /// Target number of events.
+        #[arg(long, default_value_t = 5_000)]
+        events: u32,
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Anomalies to plant (repeatable): silent-job, failure-spike, credential-errors,
+        /// mass-deprovisioning, failed-onboarding, failed-deprovisioning, persistent-failure,
+        /// attribute-flapping, staged-deletes, or all.
+        #[arg(long = "anomaly")]
+        anomalies: Vec<String>,
+        /// Records per Graph page.
+        #[arg(long, default_value_t = 1_000)]
+        page_size: usize,
+        /// Gzip every file.
+        #[arg(long, conflicts_with = "zip")]
+        gzip: bool,
+        /// Pack each format's files into one zip.
+        #[arg(long)]
+        zip: bool,
+        /// Output directory (created if missing); a manifest.json describes what was planted.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
     },
     /// Runs the findings rules and exits 1 when any finding is at or above `--fail-on`
     /// (0 otherwise, 2 when no input could be read): for scheduled monitoring scripts.
@@ -210,6 +243,25 @@ pub fn main() -> ExitCode {
             print(&text);
             ExitCode::SUCCESS
         }
+        Command::Gen {
+            format,
+            events,
+            days,
+            seed,
+            anomalies,
+            page_size,
+            gzip,
+            zip,
+            out,
+        } => match run_gen(
+            &format, events, days, seed, &anomalies, page_size, gzip, zip, &out,
+        ) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("provlens gen: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -405,6 +457,107 @@ pub fn render_identity(r: &IdentityReport) -> String {
     o
 }
 
+/// Generates, writes the files and the manifest, and prints what was written.
+#[allow(clippy::too_many_arguments, reason = "one value per command-line flag")]
+fn run_gen(
+    format: &str,
+    events: u32,
+    days: u32,
+    seed: u64,
+    anomalies: &[String],
+    page_size: usize,
+    gzip: bool,
+    zip: bool,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    let formats: Vec<GenFormat> = if format.eq_ignore_ascii_case("all") {
+        GenFormat::ALL.to_vec()
+    } else {
+        vec![GenFormat::parse(format).ok_or_else(|| {
+            let names: Vec<&str> = GenFormat::ALL.iter().map(|f| f.name()).collect();
+            format!(
+                "unknown format `{format}`; use one of {} or all",
+                names.join(", ")
+            )
+        })?]
+    };
+    let mut planted = Vec::new();
+    for name in anomalies {
+        if name.eq_ignore_ascii_case("all") {
+            planted.extend(Anomaly::NAMES.iter().filter_map(|n| Anomaly::named(n)));
+            continue;
+        }
+        planted.push(Anomaly::named(name).ok_or_else(|| {
+            format!(
+                "unknown anomaly `{name}`; use one of {} or all",
+                Anomaly::NAMES.join(", ")
+            )
+        })?);
+    }
+    let config = GenConfig {
+        seed,
+        events,
+        days,
+        anomalies: planted,
+        ..GenConfig::default()
+    };
+    let generated = generate(&config);
+    let options = WriteOptions {
+        page_size,
+        wrap: if gzip {
+            Wrap::Gzip
+        } else if zip {
+            Wrap::Zip
+        } else {
+            Wrap::None
+        },
+        ..WriteOptions::default()
+    };
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut stdout = io::stdout().lock();
+    let n = generated.events.len();
+    let _ = writeln!(
+        stdout,
+        "{n} events, seed {seed}, {days} days, {} jobs, {} anomalies planted",
+        generated.truth.jobs.len(),
+        generated.truth.planted.len()
+    );
+    for format in formats {
+        let files = write_format(format, &generated.events, &options);
+        let paged =
+            matches!(format, GenFormat::Graph | GenFormat::GraphBeta) && options.wrap != Wrap::Zip;
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            let path = out.join(name);
+            std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            // Each Graph page holds its share; every other file carries all events.
+            let in_file = if paged {
+                n.saturating_sub(i * page_size.max(1)).min(page_size.max(1))
+            } else {
+                n
+            };
+            let _ = writeln!(
+                stdout,
+                "  {:<12} {:<40} {:>11} bytes {:>8} events",
+                format.name(),
+                name,
+                bytes.len(),
+                in_file
+            );
+        }
+    }
+    let manifest = serde_json::to_vec_pretty(&generated.truth).map_err(|e| e.to_string())?;
+    let path = out.join("manifest.json");
+    std::fs::write(&path, &manifest).map_err(|e| format!("{}: {e}", path.display()))?;
+    let _ = writeln!(
+        stdout,
+        "  {:<12} {:<40} {:>11} bytes",
+        "manifest",
+        "manifest.json",
+        manifest.len()
+    );
+    Ok(())
+}
+
 /// 0 when at least one input was read (even with rejected records), 2 when none could be.
 pub fn exit_code(data: &DataSet) -> ExitCode {
     let any_read = data
@@ -520,6 +673,12 @@ pub fn render_summary(s: &Summary) -> String {
             "  {}  [{}]  {} events, {} rejected\n",
             f.name, format, f.events, f.rejected
         ));
+    }
+    if !s.reasons.is_empty() {
+        o.push_str("\nRejected or noted, by reason\n");
+        for r in &s.reasons {
+            o.push_str(&format!("  {:>8}  {}\n", r.count, r.reason));
+        }
     }
     if !s.issues.is_empty() {
         o.push_str("\nIssues\n");

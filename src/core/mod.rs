@@ -4,10 +4,14 @@
 
 pub mod analyze;
 pub mod findings;
+pub mod gen;
 pub mod ingest;
 pub mod kb;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod report;
 pub mod sniff;
 pub mod time;
+pub mod url;
+pub mod view;

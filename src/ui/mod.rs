@@ -1,3 +1,12 @@
-//! The Yew shell.
+//! The Yew shell: components render the summaries the worker sends; nothing here parses.
 
-pub fn start() {}
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod state;
+
+/// Starts the app; called by the app binary.
+pub fn start() {
+    browser::install_panic_hook();
+    yew::Renderer::<app::App>::new().render();
+}

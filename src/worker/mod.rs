@@ -1,3 +1,116 @@
-//! The Web Worker.
+//! The Web Worker: it owns the data set and does all reading and analysis, so the page's thread
+//! never parses. The page talks to it through [`protocol`] messages encoded by [`codec`].
 
-pub fn start() {}
+pub mod codec;
+pub mod demo;
+pub mod panic;
+pub mod protocol;
+pub mod read;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo::worker::{HandlerId, Registrable, Worker, WorkerScope};
+
+use crate::core::ingest::DataSet;
+use crate::core::report::summarize;
+use codec::Structured;
+use protocol::{LoadMode, Request, Response};
+use read::{load, ReadOptions, Source};
+
+/// Registers the worker; called by the worker binary.
+pub fn start() {
+    panic::install();
+    Analyzer::registrar().encoding::<Structured>().register();
+}
+
+/// What the worker holds between requests.
+#[derive(Default)]
+struct Held {
+    /// The files of the current data set, kept so that "Add files" can read all of them again.
+    sources: Vec<Source>,
+    /// Kept for the analyses that will query it; the page only gets the summary.
+    data: Option<DataSet>,
+    /// The cancel flag of the running load; a new load sets the old one's flag.
+    cancel: Rc<Cell<bool>>,
+}
+
+/// The worker.
+pub struct Analyzer {
+    held: Rc<RefCell<Held>>,
+}
+
+impl Worker for Analyzer {
+    type Message = ();
+    type Input = Request;
+    type Output = Response;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        Analyzer {
+            held: Rc::new(RefCell::new(Held::default())),
+        }
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        panic::remember(id);
+        match msg {
+            Request::Load { files, mode } => {
+                let mut sources = match mode {
+                    LoadMode::Replace => Vec::new(),
+                    LoadMode::Add => self.held.borrow().sources.clone(),
+                };
+                sources.extend(files.into_iter().map(|f| Source::File(f.0)));
+                self.start_load(scope, id, sources);
+            }
+            Request::LoadDemo => {
+                let sources = demo::demo_files()
+                    .into_iter()
+                    .map(|(name, bytes)| Source::Embedded { name, bytes })
+                    .collect();
+                self.start_load(scope, id, sources);
+            }
+            Request::Cancel => self.held.borrow().cancel.set(true),
+            Request::Reset => {
+                let mut held = self.held.borrow_mut();
+                held.cancel.set(true);
+                held.sources.clear();
+                held.data = None;
+            }
+        }
+    }
+}
+
+impl Analyzer {
+    fn start_load(&mut self, scope: &WorkerScope<Self>, id: HandlerId, sources: Vec<Source>) {
+        let cancel = Rc::new(Cell::new(false));
+        // A load still running is superseded: its result would be replaced anyway.
+        let previous = std::mem::replace(&mut self.held.borrow_mut().cancel, cancel.clone());
+        previous.set(true);
+        let held = self.held.clone();
+        let scope = scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = load(&sources, ReadOptions::default(), &cancel, |p| {
+                scope.respond(id, Response::Progress(p));
+            })
+            .await;
+            // Only the latest load answers; a superseded one ends silently.
+            if !Rc::ptr_eq(&held.borrow().cancel, &cancel) {
+                return;
+            }
+            let response = match outcome {
+                Ok(Some(data)) => {
+                    let summary = summarize(&data);
+                    let mut held = held.borrow_mut();
+                    held.sources = sources;
+                    held.data = Some(data);
+                    Response::Loaded(summary)
+                }
+                Ok(None) => Response::Cancelled,
+                Err(message) => Response::Failed(message),
+            };
+            scope.respond(id, response);
+        });
+    }
+}

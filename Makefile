@@ -1,0 +1,106 @@
+# provlens: `make serve` builds and serves the app, `make test` is exactly what CI runs.
+# Tool versions live in tools/versions.env; everything missing is installed, nothing is
+# downloaded by Trunk itself (Trunk.toml sets offline = true).
+
+include tools/versions.env
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export DEBIAN_FRONTEND := noninteractive
+
+PORT ?= 8080
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+BROWSER_TESTS := browser
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+
+.PHONY: serve dist test tools node-tools browser fetch \
+	fmt clippy test-native test-browser build-release e2e clean
+
+serve: tools fetch
+	$(call header,Release build into dist/)
+	trunk build --release
+	$(call header,Serving dist/)
+	node tools/serve.mjs dist $(PORT)
+
+dist: tools fetch
+	$(call header,Release build into dist/)
+	trunk build --release
+
+test: browser tools fetch fmt clippy test-native test-browser build-release e2e
+	$(call header,All checks passed)
+
+# --- tools -------------------------------------------------------------------------------
+
+tools: node-tools
+	$(call header,Rust tools)
+	@if rustup target list --installed | grep -qx wasm32-unknown-unknown; then \
+		echo "wasm32-unknown-unknown target: present"; \
+	else rustup target add wasm32-unknown-unknown; fi
+	@if [ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ]; then \
+		echo "trunk $(TRUNK_VERSION): present"; \
+	else cargo install --locked trunk --version $(TRUNK_VERSION); fi
+	@# wasm-bindgen-cli cannot be installed with --locked (its lockfile wants a crate the
+	@# registry no longer has).
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+		echo "wasm-bindgen $(WASM_BINDGEN_VERSION): present"; \
+	else cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@locked=$$(grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p'); \
+	if [ "$$locked" != "$(WASM_BINDGEN_VERSION)" ]; then \
+		echo "Cargo.lock has wasm-bindgen $$locked but tools/versions.env pins $(WASM_BINDGEN_VERSION)"; \
+		exit 1; \
+	fi
+
+node-tools:
+	$(call header,Node tools (binaryen $(BINARYEN_VERSION), playwright-core $(PLAYWRIGHT_CORE_VERSION)))
+	@if [ "$$(wasm-opt --version 2>/dev/null)" = "wasm-opt version $(BINARYEN_VERSION) (version_$(BINARYEN_VERSION))" ] \
+		&& [ -d node_modules/playwright-core ]; then \
+		echo "node_modules: present"; \
+	else npm ci --no-audit --no-fund; fi
+
+browser:
+	$(call header,Chromium and chromedriver)
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then \
+		echo "chromium: present"; \
+	else $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; fi
+
+fetch:
+	$(call header,cargo fetch)
+	cargo fetch
+
+# --- checks ------------------------------------------------------------------------------
+
+fmt:
+	$(call header,cargo fmt --check)
+	cargo fmt --all -- --check
+
+clippy:
+	$(call header,clippy (native))
+	cargo clippy --all-targets -- -D warnings
+	$(call header,clippy (wasm32))
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	$(call header,Native tests (core logic, core purity))
+	cargo test
+
+test-browser:
+	$(call header,wasm-bindgen tests in headless Chromium)
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHROMEDRIVER=$(CHROMEDRIVER) \
+	cargo test --target wasm32-unknown-unknown $(addprefix --test ,$(BROWSER_TESTS))
+
+build-release:
+	$(call header,Release build (trunk build --release))
+	trunk build --release
+	@ls -l dist/*.wasm
+
+e2e:
+	$(call header,End-to-end tests (Playwright, system Chromium))
+	CHROMIUM=$(CHROMIUM) node --test e2e/
+
+clean:
+	rm -rf dist e2e/out

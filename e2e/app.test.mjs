@@ -1,0 +1,178 @@
+// End-to-end tests of the release build (dist/) in the system Chromium, served on 127.0.0.1.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { startServer } from '../tools/serve.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = join(ROOT, 'tests/fixtures/public');
+const OUT = join(ROOT, 'e2e/out');
+const FAILURE = 'graph_v1.0_list_provisioning_example2_failure.json';
+const SUCCESS = 'graph_v1.0_list_provisioning_example1_success.json';
+const ELASTIC = 'elastic_azure_provisioning_test-provisioninglogs-raw.log';
+
+let server;
+let baseUrl;
+let browser;
+let page;
+let problems;
+
+before(async () => {
+  ({ server, url: baseUrl } = await startServer(join(ROOT, 'dist')));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  await mkdir(OUT, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+beforeEach(async () => {
+  problems = [];
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    const local = url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1';
+    if (!local) problems.push(`request to another origin: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  await page.goto(baseUrl);
+  await page.getByTestId('dropzone').waitFor();
+});
+
+afterEach(async () => {
+  await page.close();
+  assert.deepEqual(problems, [], 'no page errors, console errors or foreign requests');
+});
+
+/** Drops files on the drop zone the way a user's drag-and-drop does. */
+async function drop(files) {
+  const dataTransfer = await page.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) {
+      dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+    }
+    return dt;
+  }, files.map((f) => ({ name: f.name, type: f.type ?? '', bytes: [...f.buffer] })));
+  await page.dispatchEvent('[data-testid=dropzone]', 'drop', { dataTransfer });
+}
+
+async function fixture(name) {
+  return { name, buffer: await readFile(join(FIXTURES, name)) };
+}
+
+async function text(testid) {
+  return (await page.getByTestId(testid).first().textContent()).trim();
+}
+
+/** A valid 1×1 PNG, built here so no binary is checked in. */
+function tinyPng() {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const header = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from([0, 0x25, 0x63, 0xeb]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('a dropped Graph export shows its totals', async () => {
+  await drop([await fixture(FAILURE)]);
+  await page.getByTestId('summary').waitFor();
+  assert.equal(await text('kpi-events'), '1');
+  assert.equal(await text('kpi-failure'), '1');
+  assert.equal(await text('kpi-success'), '0');
+  assert.equal(await text('action-create'), '1');
+  await page.screenshot({ path: join(OUT, 'dropped-failure.png'), fullPage: true });
+  // The file chip lists the file's issues (none here) when clicked.
+  await page.getByTestId('file-chip').first().click();
+  await page.getByTestId('issues').waitFor();
+});
+
+test('a file that is not an export is named and refused; the next file is analyzed', async () => {
+  const png = join(OUT, 'not-a-log.png');
+  await writeFile(png, tinyPng());
+  await page.getByTestId('file-input').setInputFiles(png);
+  const refused = page.getByTestId('refused');
+  await refused.waitFor();
+  const message = await refused.textContent();
+  assert.match(message, /not-a-log\.png/);
+  assert.match(message, /not a provisioning-log export/);
+  await page.screenshot({ path: join(OUT, 'refused-png.png'), fullPage: true });
+  await drop([await fixture(SUCCESS)]);
+  await page.getByTestId('summary').waitFor();
+  assert.equal(await text('kpi-events'), '1');
+  assert.equal(await text('kpi-success'), '1');
+});
+
+test('several files picked at once become one data set', async () => {
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([SUCCESS, FAILURE, ELASTIC].map((n) => join(FIXTURES, n)));
+  await page.getByTestId('summary').waitFor();
+  assert.equal(await page.getByTestId('file-chip').count(), 3);
+  // The same totals as `provlens summary` on these files (one elastic record is a duplicate).
+  assert.equal(await text('kpi-events'), '4');
+  assert.equal(await text('kpi-success'), '2');
+  assert.equal(await text('kpi-failure'), '1');
+  assert.equal(await text('kpi-skipped'), '1');
+  assert.equal(await text('action-create'), '4');
+});
+
+test('the demo data shows totals', async () => {
+  await page.getByTestId('open-demo').click();
+  await page.getByTestId('summary').waitFor();
+  assert.ok(Number(await text('kpi-events')) > 0);
+  assert.equal(await page.getByTestId('file-chip').count(), 4);
+  await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
+  await page.getByTestId('theme-toggle').click();
+  await page.screenshot({ path: join(OUT, 'demo-theme-toggled.png'), fullPage: true });
+  await page.getByTestId('reset').click();
+  await page.getByTestId('open-demo').waitFor();
+});
+
+test('the app works under a sub-path', async () => {
+  // The server maps /sub/... nowhere, so this serves dist/ at /dist/ from the project root.
+  const { server: rootServer, url } = await startServer(ROOT);
+  try {
+    await page.goto(`${url}dist/`);
+    await page.getByTestId('open-demo').click();
+    await page.getByTestId('summary').waitFor();
+    assert.ok(Number(await text('kpi-events')) > 0);
+  } finally {
+    rootServer.close();
+  }
+});

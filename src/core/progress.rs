@@ -1,0 +1,217 @@
+//! What the page shows while files are read, and how it changes: a pure state machine that the
+//! Yew shell wraps (`impl Reducible`) and that is tested natively.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::report::Summary;
+
+/// How far one file has been read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileProgress {
+    /// Position of the file within its load, from 0.
+    pub index: u32,
+    pub name: String,
+    pub bytes_read: u64,
+    pub size_bytes: u64,
+    /// Events read from this file so far.
+    pub events: u64,
+}
+
+impl FileProgress {
+    /// Share read, in percent (100 for an empty file).
+    pub fn percent(&self) -> u32 {
+        if self.size_bytes == 0 {
+            return 100;
+        }
+        let share = self.bytes_read.min(self.size_bytes) as f64 / self.size_bytes as f64;
+        (share * 100.0).round() as u32
+    }
+}
+
+/// Which screen the page shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Phase {
+    /// Nothing loaded: the drop zone, the formats and the demo button.
+    #[default]
+    Start,
+    /// Files are being read; one entry per file, in load order.
+    Loading(Vec<FileProgress>),
+    /// A data set is loaded. `Rc` so that re-rendering never copies the summary.
+    Loaded(Rc<Summary>),
+}
+
+/// The page's state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AppState {
+    pub phase: Phase,
+    /// The summary shown before the current load started, restored when it is cancelled.
+    pub previous: Option<Rc<Summary>>,
+    /// A load or worker failure, shown above whatever screen is current.
+    pub error: Option<String>,
+}
+
+/// Everything that changes the page's state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A load was sent to the worker.
+    LoadStarted,
+    Progress(FileProgress),
+    Loaded(Rc<Summary>),
+    Cancelled,
+    Failed(String),
+    /// Back to the start screen with nothing loaded.
+    Reset,
+    DismissError,
+}
+
+/// Applies an action.
+pub fn reduce(state: &AppState, action: Action) -> AppState {
+    let mut next = state.clone();
+    match action {
+        Action::LoadStarted => {
+            next.previous = match &state.phase {
+                Phase::Loaded(summary) => Some(summary.clone()),
+                Phase::Loading(_) => state.previous.clone(),
+                Phase::Start => None,
+            };
+            next.phase = Phase::Loading(Vec::new());
+            next.error = None;
+        }
+        Action::Progress(p) => {
+            // Progress that arrives after a load ended (a late message) is ignored.
+            if let Phase::Loading(files) = &mut next.phase {
+                match files.iter_mut().find(|f| f.index == p.index) {
+                    Some(f) => *f = p,
+                    None => {
+                        files.push(p);
+                        files.sort_by_key(|f| f.index);
+                    }
+                }
+            }
+        }
+        Action::Loaded(summary) => {
+            next.phase = Phase::Loaded(summary);
+            next.previous = None;
+        }
+        Action::Cancelled => {
+            next.phase = match state.previous.clone() {
+                Some(summary) => Phase::Loaded(summary),
+                None => Phase::Start,
+            };
+            next.previous = None;
+        }
+        Action::Failed(message) => {
+            if matches!(state.phase, Phase::Loading(_)) {
+                next.phase = match state.previous.clone() {
+                    Some(summary) => Phase::Loaded(summary),
+                    None => Phase::Start,
+                };
+                next.previous = None;
+            }
+            next.error = Some(message);
+        }
+        Action::Reset => next = AppState::default(),
+        Action::DismissError => next.error = None,
+    }
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(index: u32, bytes_read: u64) -> FileProgress {
+        FileProgress {
+            index,
+            name: format!("f{index}.json"),
+            bytes_read,
+            size_bytes: 100,
+            events: bytes_read / 10,
+        }
+    }
+
+    fn summary(events: u64) -> Summary {
+        Summary {
+            events,
+            ..Summary::default()
+        }
+    }
+
+    fn run(actions: Vec<Action>) -> AppState {
+        actions
+            .into_iter()
+            .fold(AppState::default(), |s, a| reduce(&s, a))
+    }
+
+    #[test]
+    fn progress_updates_each_file_in_order() {
+        let s = run(vec![
+            Action::LoadStarted,
+            Action::Progress(progress(1, 0)),
+            Action::Progress(progress(0, 0)),
+            Action::Progress(progress(0, 50)),
+        ]);
+        assert_eq!(
+            s.phase,
+            Phase::Loading(vec![progress(0, 50), progress(1, 0)])
+        );
+    }
+
+    #[test]
+    fn loaded_replaces_the_progress() {
+        let s = run(vec![
+            Action::LoadStarted,
+            Action::Progress(progress(0, 100)),
+            Action::Loaded(Rc::new(summary(3))),
+        ]);
+        assert_eq!(s.phase, Phase::Loaded(Rc::new(summary(3))));
+        assert_eq!(s.previous, None);
+    }
+
+    #[test]
+    fn cancel_restores_the_previous_data_set() {
+        let s = run(vec![
+            Action::LoadStarted,
+            Action::Loaded(Rc::new(summary(3))),
+            Action::LoadStarted,
+            Action::Progress(progress(0, 10)),
+            Action::Cancelled,
+        ]);
+        assert_eq!(s.phase, Phase::Loaded(Rc::new(summary(3))));
+    }
+
+    #[test]
+    fn cancel_of_a_first_load_goes_back_to_start() {
+        let s = run(vec![Action::LoadStarted, Action::Cancelled]);
+        assert_eq!(s.phase, Phase::Start);
+    }
+
+    #[test]
+    fn failure_keeps_the_page_working_and_shows_the_message() {
+        let s = run(vec![Action::LoadStarted, Action::Failed("boom".into())]);
+        assert_eq!(s.phase, Phase::Start);
+        assert_eq!(s.error.as_deref(), Some("boom"));
+        let s = reduce(&s, Action::DismissError);
+        assert_eq!(s.error, None);
+    }
+
+    #[test]
+    fn late_progress_after_load_is_ignored() {
+        let s = run(vec![
+            Action::LoadStarted,
+            Action::Loaded(Rc::new(summary(1))),
+            Action::Progress(progress(0, 100)),
+        ]);
+        assert_eq!(s.phase, Phase::Loaded(Rc::new(summary(1))));
+    }
+
+    #[test]
+    fn percent_is_bounded() {
+        assert_eq!(progress(0, 50).percent(), 50);
+        assert_eq!(progress(0, 500).percent(), 100);
+        let empty = FileProgress::default();
+        assert_eq!(empty.percent(), 100);
+    }
+}

@@ -1,0 +1,51 @@
+//! The messages between the page and the worker. One coarse request, a stream of progress, one
+//! answer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::progress::FileProgress;
+use crate::core::report::Summary;
+
+/// A browser `File` handle. It crosses to the worker by structured clone, so the page never reads
+/// the file's bytes; the worker reads them in chunks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef(#[serde(with = "serde_wasm_bindgen::preserve")] pub web_sys::File);
+
+/// What a load does with the data set already held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoadMode {
+    /// The new files become the data set (a new drop, the picker on the start screen).
+    Replace,
+    /// The new files join the files already loaded ("Add files"); everything is read again so
+    /// that de-duplication and the portal CSV joins span all files.
+    Add,
+}
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    Load {
+        files: Vec<FileRef>,
+        mode: LoadMode,
+    },
+    /// Loads the export built into the app.
+    LoadDemo,
+    /// Stops the running load; the data set held before it stays.
+    Cancel,
+    /// Drops the data set.
+    Reset,
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// Sent for every file when a load starts, and after every chunk read.
+    Progress(FileProgress),
+    Loaded(Summary),
+    /// The load was cancelled; the worker holds the data set it held before.
+    Cancelled,
+    /// The load failed (a file could not be read); the worker holds its previous data set.
+    Failed(String),
+    /// The worker panicked and is no longer usable; the page starts a new one.
+    Crashed(String),
+}

@@ -1,0 +1,139 @@
+//! Reads files in chunks into one data set: `Blob.slice()` + `arrayBuffer()`, one chunk at a
+//! time, so a file of any size is never held whole in the worker.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use wasm_bindgen_futures::JsFuture;
+
+use crate::core::ingest::{DataSet, Ingest};
+use crate::core::progress::FileProgress;
+
+/// Chunk size used by the worker: large enough that the per-chunk overhead vanishes, small
+/// enough that progress moves and Cancel answers quickly.
+pub const CHUNK_BYTES: u64 = 4 << 20;
+
+/// Where a file's bytes come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// A file the user dropped or picked.
+    File(web_sys::File),
+    /// A file built into the app (the demo data).
+    Embedded {
+        name: &'static str,
+        bytes: &'static [u8],
+    },
+}
+
+impl Source {
+    pub fn name(&self) -> String {
+        match self {
+            Source::File(f) => f.name(),
+            Source::Embedded { name, .. } => (*name).to_string(),
+        }
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        match self {
+            Source::File(f) => f.size().max(0.0) as u64,
+            Source::Embedded { bytes, .. } => bytes.len() as u64,
+        }
+    }
+
+    /// Bytes `start..end` (clamped to the file).
+    async fn chunk(&self, start: u64, end: u64) -> Result<Cow<'static, [u8]>, String> {
+        match self {
+            Source::File(f) => {
+                let blob = f
+                    .slice_with_f64_and_f64(start as f64, end as f64)
+                    .map_err(|e| describe(&e))?;
+                let buffer = JsFuture::from(blob.array_buffer())
+                    .await
+                    .map_err(|e| describe(&e))?;
+                Ok(Cow::Owned(js_sys::Uint8Array::new(&buffer).to_vec()))
+            }
+            Source::Embedded { bytes, .. } => {
+                let len = bytes.len();
+                let from = usize::try_from(start).unwrap_or(len).min(len);
+                let to = usize::try_from(end).unwrap_or(len).min(len);
+                Ok(Cow::Borrowed(bytes.get(from..to).unwrap_or(&[])))
+            }
+        }
+    }
+}
+
+/// How files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub chunk_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            chunk_bytes: CHUNK_BYTES,
+        }
+    }
+}
+
+/// Reads all sources into one data set. `report` gets every file at 0 bytes first, then each
+/// file's progress after every chunk. Returns `Ok(None)` when `cancel` was set between chunks.
+pub async fn load(
+    sources: &[Source],
+    options: ReadOptions,
+    cancel: &Cell<bool>,
+    mut report: impl FnMut(FileProgress),
+) -> Result<Option<DataSet>, String> {
+    let chunk_bytes = options.chunk_bytes.max(1);
+    let progress: Vec<FileProgress> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| FileProgress {
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+            name: s.name(),
+            bytes_read: 0,
+            size_bytes: s.size_bytes(),
+            events: 0,
+        })
+        .collect();
+    for p in &progress {
+        report(p.clone());
+    }
+    let mut ingest = Ingest::default();
+    for (source, mut p) in sources.iter().zip(progress) {
+        let mut state = ingest.begin(&p.name, p.size_bytes);
+        while p.bytes_read < p.size_bytes {
+            if cancel.get() {
+                return Ok(None);
+            }
+            let end = (p.bytes_read + chunk_bytes).min(p.size_bytes);
+            let bytes = source
+                .chunk(p.bytes_read, end)
+                .await
+                .map_err(|e| format!("{} could not be read: {e}", p.name))?;
+            if bytes.is_empty() {
+                // The file shrank while it was read; what was read is analyzed.
+                break;
+            }
+            ingest.push(&mut state, &bytes);
+            p.bytes_read += bytes.len() as u64;
+            p.events = ingest.events_in(&state);
+            report(p.clone());
+        }
+        if cancel.get() {
+            return Ok(None);
+        }
+        ingest.end(state);
+    }
+    Ok(Some(ingest.finish()))
+}
+
+/// A readable text for a JS error value.
+fn describe(value: &wasm_bindgen::JsValue) -> String {
+    if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(value) {
+        return String::from(e.message());
+    }
+    value
+        .as_string()
+        .unwrap_or_else(|| "the browser refused to read it".to_string())
+}

@@ -1,0 +1,109 @@
+//! Browser tests: reading real `File` objects in chunks through the worker's reading path.
+#![cfg(target_arch = "wasm32")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on an unexpected error"
+)]
+
+use std::cell::Cell;
+
+use provlens::core::ingest::read_all;
+use provlens::core::report::summarize;
+use provlens::worker::read::{load, ReadOptions, Source};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const FAILURE: &[u8] =
+    include_bytes!("fixtures/public/graph_v1.0_list_provisioning_example2_failure.json");
+const ELASTIC: &[u8] =
+    include_bytes!("fixtures/public/elastic_azure_provisioning_test-provisioninglogs-raw.log");
+
+fn file(name: &str, bytes: &[u8]) -> web_sys::File {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn files_read_in_small_chunks_give_the_totals_of_whole_bytes() {
+    let sources = vec![
+        Source::File(file("failure.json", FAILURE)),
+        Source::File(file("elastic.log", ELASTIC)),
+    ];
+    let mut reports = Vec::new();
+    let cancel = Cell::new(false);
+    // 97-byte chunks cut records, strings and UTF-8 sequences at arbitrary places.
+    let data = load(&sources, ReadOptions { chunk_bytes: 97 }, &cancel, |p| {
+        reports.push(p)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let expected = read_all([("failure.json", FAILURE), ("elastic.log", ELASTIC)]);
+    assert_eq!(summarize(&data), summarize(&expected));
+    assert!(summarize(&data).events > 0);
+
+    // Every file is announced at 0 bytes, then reported after each chunk up to its size.
+    assert_eq!(reports[0].bytes_read, 0);
+    assert_eq!(reports[1].bytes_read, 0);
+    let last = reports.iter().rfind(|p| p.index == 1).unwrap();
+    assert_eq!(last.bytes_read, ELASTIC.len() as u64);
+    assert_eq!(last.size_bytes, ELASTIC.len() as u64);
+    let chunks = reports.iter().filter(|p| p.index == 0).count() - 1;
+    assert_eq!(chunks, FAILURE.len().div_ceil(97));
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_load_returns_nothing() {
+    let sources = vec![Source::File(file("failure.json", FAILURE))];
+    let cancel = Cell::new(false);
+    let outcome = load(&sources, ReadOptions { chunk_bytes: 64 }, &cancel, |p| {
+        if p.bytes_read > 0 {
+            cancel.set(true);
+        }
+    })
+    .await
+    .unwrap();
+    assert!(outcome.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn demo_data_reads_through_the_same_path() {
+    let sources: Vec<Source> = provlens::worker::demo::demo_files()
+        .into_iter()
+        .map(|(name, bytes)| Source::Embedded { name, bytes })
+        .collect();
+    let cancel = Cell::new(false);
+    let data = load(&sources, ReadOptions::default(), &cancel, |_| {})
+        .await
+        .unwrap()
+        .unwrap();
+    let summary = summarize(&data);
+    assert!(summary.events > 0);
+    assert_eq!(summary.files.len(), 4);
+    assert!(summary.files.iter().all(|f| f.refused.is_none()));
+}
+
+#[wasm_bindgen_test]
+fn worker_messages_survive_the_structured_codec() {
+    use gloo::worker::Codec;
+    use provlens::worker::codec::Structured;
+    use provlens::worker::protocol::{FileRef, LoadMode, Request, Response};
+
+    let request = Request::Load {
+        files: vec![FileRef(file("a.json", b"[]"))],
+        mode: LoadMode::Add,
+    };
+    let back: Request = Structured::decode(Structured::encode(&request));
+    match back {
+        Request::Load { files, mode } => {
+            assert_eq!(mode, LoadMode::Add);
+            assert_eq!(files[0].0.name(), "a.json");
+        }
+        other => panic!("decoded {other:?}"),
+    }
+    let summary = summarize(&read_all([("failure.json", FAILURE)]));
+    let response = Response::Loaded(summary.clone());
+    let back: Response = Structured::decode(Structured::encode(&response));
+    assert_eq!(back, Response::Loaded(summary));
+}
