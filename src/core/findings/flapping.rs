@@ -26,6 +26,29 @@ struct Flap {
     example: String,
 }
 
+/// Attributes whose back-and-forth is normal: `accountDisabled` is logged on every update with
+/// a null old value, and group membership is a set that changes with every join and leave.
+fn is_ignored(attribute: &str) -> bool {
+    attribute.eq_ignore_ascii_case(kb::ALWAYS_LOGGED_ATTRIBUTE)
+        || attribute.eq_ignore_ascii_case("members")
+        || attribute.eq_ignore_ascii_case("member")
+}
+
+/// The longest run of consecutive cycle positions.
+fn longest_consecutive(cycles: &BTreeSet<usize>) -> usize {
+    let (mut best, mut run, mut prev) = (0, 0, None::<usize>);
+    for &c in cycles {
+        run = if prev.is_some_and(|p| p + 1 == c) {
+            run + 1
+        } else {
+            1
+        };
+        best = best.max(run);
+        prev = Some(c);
+    }
+    best
+}
+
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let cfg = ctx.config;
     let mut out = Vec::new();
@@ -40,10 +63,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
             for m in ctx.store.modified_of(e) {
-                if ctx
-                    .str(m.name)
-                    .eq_ignore_ascii_case(kb::ALWAYS_LOGGED_ATTRIBUTE)
-                {
+                if is_ignored(ctx.str(m.name)) {
                     continue;
                 }
                 let h = hist.entry((m.name, who)).or_default();
@@ -66,7 +86,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 .filter(|w| w[0] == w[2] && w[0] != w[1])
                 .count();
             let distinct: BTreeSet<Sym> = h.values.iter().copied().collect();
-            let rewrites = h.cycles.len();
+            let rewrites = longest_consecutive(&h.cycles);
             let flapping = flips >= cfg.flap_min_flips as usize
                 || (rewrites >= cfg.flap_rewrite_cycles as usize && distinct.len() >= 2);
             if !flapping {
@@ -135,7 +155,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             );
             let explanation = format!(
                 "The attribute {attr} of these identities keeps changing in {}: it goes back to \
-                 an earlier value or is rewritten in up to {max_rewrites} cycles. This usually \
+                 an earlier value or is rewritten in up to {max_rewrites} consecutive cycles. This usually \
                  means two sources write it — conflicting attribute mappings, two jobs or a \
                  script and the job — or an expression whose result changes every cycle. Each \
                  rewrite is an update call and can trigger downstream workflows.",

@@ -174,7 +174,7 @@ let minCycles = {min_cycles};
             src = source("30d", job_id),
         ),
         FindingKind::AttributeFlapping => format!(
-            "// Attributes that go back to an earlier value (A -> B -> A) or are rewritten cycle after cycle; accountDisabled is logged on every update and ignored.
+            "// Attributes that go back to an earlier value (A -> B -> A) or are rewritten cycle after cycle; accountDisabled (logged on every update) and group members are ignored; CyclesRewritten counts cycles, consecutive or not.
 let minFlips = {min_flips};
 let rewriteCycles = {rewrite_cycles};
 {src}
@@ -182,7 +182,7 @@ let rewriteCycles = {rewrite_cycles};
 | extend Identity = tostring(parse_json(SourceIdentity).Id)
 | mv-expand Property = parse_json(ModifiedProperties)
 | extend Attribute = tostring(Property.displayName), NewValue = tostring(Property.newValue)
-| where isnotempty(Attribute) and Attribute != \"accountDisabled\"
+| where isnotempty(Attribute) and Attribute !in~ (\"accountDisabled\", \"members\", \"member\")
 | sort by JobId asc, Identity asc, Attribute asc, TimeGenerated asc
 | extend Flip = JobId == prev(JobId, 2) and Identity == prev(Identity, 2) and Attribute == prev(Attribute, 2) and NewValue == prev(NewValue, 2) and NewValue != prev(NewValue)
 | summarize Flips = countif(Flip), CyclesRewritten = dcount(CycleId), Values = make_set(NewValue, 10) by JobId, Identity, Attribute

@@ -70,10 +70,12 @@ pub struct FindingsConfig {
     /// Persistent failures: the same identity failing in this many consecutive cycles in which
     /// it was processed (default 3).
     pub persistent_cycles: u32,
-    /// Attribute flapping: returns to an earlier value (A → B → A) needed to report (default 2).
+    /// Attribute flapping: returns to an earlier value (A → B → A → B → A is three) needed to
+    /// report (default 3; one person moving and moving back is two).
     pub flap_min_flips: u32,
-    /// Attribute flapping: an attribute rewritten in this many distinct cycles of one identity
-    /// is reported even without returning to an old value (default 5).
+    /// Attribute flapping: an attribute of one identity rewritten with changing values in this
+    /// many consecutive cycles of the job is reported even without returning to an old value
+    /// (default 5).
     pub flap_rewrite_cycles: u32,
     /// Quarantine: escrow evaluation starts at this many failures (default 5,000).
     pub quarantine_min_failures: u32,
@@ -122,7 +124,7 @@ impl Default for FindingsConfig {
             mass_deprovision_multiple: 5.0,
             mass_deprovision_min: 20,
             persistent_cycles: 3,
-            flap_min_flips: 2,
+            flap_min_flips: 3,
             flap_rewrite_cycles: 5,
             quarantine_min_failures: kb::ESCROW_EVALUATION_MIN_FAILURES,
             quarantine_percent: f64::from(kb::ESCROW_QUARANTINE_FAILED_PERCENT),
