@@ -9,6 +9,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::core::analyze::identity::{identity_report, IdentityReport};
+use crate::core::findings::kql::{alert_rule_arm_with, dashboard_queries, for_kind};
+use crate::core::findings::{
+    any_at_or_above, findings, Finding, FindingKind, FindingsConfig, Severity,
+};
 use crate::core::gen::{generate, write_format, Anomaly, GenConfig, GenFormat, Wrap, WriteOptions};
 use crate::core::ingest::{DataSet, Ingest};
 use crate::core::report::{summarize, Summary};
@@ -76,6 +80,92 @@ pub enum Command {
         #[arg(short = 'o', long = "out")]
         out: PathBuf,
     },
+    /// Runs the findings rules and exits 1 when any finding is at or above `--fail-on`
+    /// (0 otherwise, 2 when no input could be read): for scheduled monitoring scripts.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The severity that makes the check fail: high, medium or low.
+        #[arg(long, default_value = "high", value_parser = parse_severity)]
+        fail_on: Severity,
+        /// Print the findings as JSON (full findings with evidence, action and KQL).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        thresholds: Thresholds,
+    },
+    /// Prints the KQL query of every finding kind and every dashboard panel, or an Azure
+    /// Monitor alert rule (ARM template) for one kind.
+    Kql {
+        /// Print one JSON object: `{findings: [{kind, label, severity, kql, kql_for_job}],
+        /// dashboard: [{name, kql}]}`.
+        #[arg(long)]
+        json: bool,
+        /// Print the scheduled-query alert rule (ARM template JSON) for this finding kind.
+        #[arg(long, value_parser = parse_kind)]
+        arm: Option<FindingKind>,
+        #[command(flatten)]
+        thresholds: Thresholds,
+    },
+}
+
+/// The main thresholds of the findings rules; the rest keep their defaults.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Thresholds {
+    /// Accidental-deletion threshold per cycle (deletes + disables).
+    #[arg(long, default_value_t = FindingsConfig::default().deletion_threshold)]
+    pub deletion_threshold: u32,
+    /// A silence counts beyond this multiple of the job's typical cycle interval.
+    #[arg(long, default_value_t = FindingsConfig::default().silent_gap_multiple)]
+    pub silent_gap_multiple: f64,
+    /// …and beyond this many minutes.
+    #[arg(long, default_value_t = FindingsConfig::default().silent_min_gap_min)]
+    pub silent_min_gap_min: u32,
+    /// Robust z-score at which a cycle's failures are a spike.
+    #[arg(long, default_value_t = FindingsConfig::default().spike_z)]
+    pub spike_z: f64,
+    /// Fewest failures in a cycle to call it a spike.
+    #[arg(long, default_value_t = FindingsConfig::default().spike_min_failures)]
+    pub spike_min_failures: u32,
+    /// Consecutive failing cycles of one identity to report it.
+    #[arg(long, default_value_t = FindingsConfig::default().persistent_cycles)]
+    pub persistent_cycles: u32,
+    /// Returns to an earlier value needed to call an attribute flapping.
+    #[arg(long, default_value_t = FindingsConfig::default().flap_min_flips)]
+    pub flap_min_flips: u32,
+    /// Failure share, in percent, above which a job meets the quarantine rule.
+    #[arg(long, default_value_t = FindingsConfig::default().quarantine_percent)]
+    pub quarantine_percent: f64,
+}
+
+impl Thresholds {
+    pub fn config(&self) -> FindingsConfig {
+        FindingsConfig {
+            deletion_threshold: self.deletion_threshold,
+            silent_gap_multiple: self.silent_gap_multiple,
+            silent_min_gap_min: self.silent_min_gap_min,
+            spike_z: self.spike_z,
+            spike_min_failures: self.spike_min_failures,
+            persistent_cycles: self.persistent_cycles,
+            flap_min_flips: self.flap_min_flips,
+            quarantine_percent: self.quarantine_percent,
+            ..FindingsConfig::default()
+        }
+    }
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    match Severity::parse(text) {
+        Some(Severity::Info) | None => Err(format!("expected high, medium or low, not `{text}`")),
+        Some(s) => Ok(s),
+    }
+}
+
+fn parse_kind(text: &str) -> Result<FindingKind, String> {
+    FindingKind::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = FindingKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }
 
 /// Exit code when no input could be read at all.
@@ -110,6 +200,49 @@ pub fn main() -> ExitCode {
             }
             exit_code(&data)
         }
+        Command::Check {
+            files,
+            fail_on,
+            json,
+            thresholds,
+        } => {
+            let data = load(&files);
+            let unreadable = exit_code(&data) != ExitCode::SUCCESS;
+            let found = findings(&data.store, &thresholds.config());
+            let text = if json {
+                to_json(&found)
+            } else {
+                render_findings(&found)
+            };
+            print(&text);
+            if unreadable {
+                eprintln!("provlens: no input could be read");
+                ExitCode::from(EXIT_UNREADABLE)
+            } else if any_at_or_above(&found, fail_on) {
+                ExitCode::from(EXIT_FINDINGS)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Kql {
+            json,
+            arm,
+            thresholds,
+        } => {
+            let config = thresholds.config();
+            if let Some(kind) = arm {
+                print(&to_json(&alert_rule_arm_with(kind, &config)));
+                return ExitCode::SUCCESS;
+            }
+            let catalog = kql_catalog(&config);
+            let text = if json {
+                to_json(&catalog)
+            } else {
+                render_kql(&catalog)
+            };
+            print(&text);
+            ExitCode::SUCCESS
+        }
         Command::Gen {
             format,
             events,
@@ -130,6 +263,124 @@ pub fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Exit code of `check` when a finding at or above `--fail-on` exists.
+pub const EXIT_FINDINGS: u8 = 1;
+
+/// An example job id, for the per-job variants of the queries.
+const EXAMPLE_JOB_ID: &str =
+    "DropboxSCIMOutDelta.5611623b9128461e9d7fa0d9c270ead2.d6163622-bdf8-4b26-976f-7d573c638e2a";
+
+/// Every query provlens can produce, as `provlens kql --json` prints it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KqlCatalog {
+    pub table: &'static str,
+    pub findings: Vec<KindQuery>,
+    pub dashboard: Vec<PanelQuery>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KindQuery {
+    pub kind: FindingKind,
+    pub label: &'static str,
+    pub severity: Severity,
+    /// Over every job.
+    pub kql: String,
+    /// The same restricted to one job, as a finding carries it.
+    pub kql_for_job: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PanelQuery {
+    pub name: String,
+    pub kql: String,
+}
+
+pub fn kql_catalog(config: &FindingsConfig) -> KqlCatalog {
+    KqlCatalog {
+        table: crate::core::findings::kql::TABLE,
+        findings: FindingKind::ALL
+            .into_iter()
+            .map(|kind| KindQuery {
+                kind,
+                label: kind.label(),
+                severity: kind.max_severity(),
+                kql: for_kind(kind, config, None),
+                kql_for_job: for_kind(kind, config, Some(EXAMPLE_JOB_ID)),
+            })
+            .collect(),
+        dashboard: dashboard_queries()
+            .into_iter()
+            .map(|(name, kql)| PanelQuery { name, kql })
+            .collect(),
+    }
+}
+
+fn render_kql(c: &KqlCatalog) -> String {
+    let mut o = String::new();
+    for q in &c.findings {
+        o.push_str(&format!(
+            "// ---- {} ({})\n{}\n\n",
+            q.label,
+            q.kind.as_str(),
+            q.kql
+        ));
+    }
+    for p in &c.dashboard {
+        o.push_str(&format!("// ---- Dashboard: {}\n{}\n\n", p.name, p.kql));
+    }
+    o
+}
+
+/// Findings as readable text, most severe first.
+pub fn render_findings(found: &[Finding]) -> String {
+    let mut o = String::new();
+    if found.is_empty() {
+        o.push_str("No findings.\n");
+        return o;
+    }
+    let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
+    o.push_str(&format!(
+        "{} findings: {} high, {} medium, {} low, {} info\n",
+        found.len(),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info)
+    ));
+    for f in found {
+        let e = &f.evidence;
+        o.push_str(&format!(
+            "\n[{}] {}: {}\n",
+            f.severity.as_str().to_uppercase(),
+            f.kind.as_str(),
+            f.title
+        ));
+        if !e.job_id.is_empty() {
+            o.push_str(&format!("  job:      {}\n", e.job_id));
+        }
+        if let (Some(a), Some(b)) = (&e.first, &e.last) {
+            o.push_str(&format!("  window:   {a} – {b}\n"));
+        }
+        if !e.identities.is_empty() {
+            let more = e.identity_total.saturating_sub(e.identities.len() as u64);
+            let shown: Vec<&str> = e.identities.iter().take(5).map(String::as_str).collect();
+            let rest = more + e.identities.len().saturating_sub(5) as u64;
+            o.push_str(&format!(
+                "  who:      {}{}\n",
+                shown.join(", "),
+                if rest > 0 {
+                    format!(" and {rest} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        o.push_str(&format!("  events:   {}\n", e.event_total));
+        o.push_str(&format!("  action:   {}\n", f.recommended_action));
+    }
+    o
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

@@ -3,6 +3,7 @@
 //! sniff → parse → store (model) → analyze → findings. Everything here is tested natively.
 
 pub mod analyze;
+pub mod findings;
 pub mod gen;
 pub mod ingest;
 pub mod kb;

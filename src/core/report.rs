@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::core::analyze::overview::{overview, ErrorReport, JobReport};
 use crate::core::analyze::totals::{ActionCounts, StatusCounts, TimeRange};
+use crate::core::findings::{findings, Finding, FindingKind, FindingsConfig, Severity};
 use crate::core::ingest::{DataSet, Issue};
 use crate::core::sniff::Format;
 
@@ -59,10 +60,54 @@ pub struct Summary {
     pub jobs: Vec<JobReport>,
     /// One entry per error code, most frequent first.
     pub errors: Vec<ErrorReport>,
+    /// What the findings engine reports, most severe first.
+    pub findings: Vec<FindingSummary>,
 }
 
-/// Summarizes a data set.
+/// One finding as the summary reports it (the full finding has explanation, action and KQL).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingSummary {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub title: String,
+    pub job_id: String,
+    /// Capped list; `identity_total` is exact.
+    pub identities: Vec<String>,
+    pub identity_total: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub count: u64,
+    /// Activity ids, capped; `event_total` is exact.
+    pub event_ids: Vec<String>,
+    pub event_total: u64,
+}
+
+impl From<&Finding> for FindingSummary {
+    fn from(f: &Finding) -> Self {
+        let e = &f.evidence;
+        FindingSummary {
+            kind: f.kind,
+            severity: f.severity,
+            title: f.title.clone(),
+            job_id: e.job_id.clone(),
+            identities: e.identities.clone(),
+            identity_total: e.identity_total,
+            first: e.first.clone(),
+            last: e.last.clone(),
+            count: e.count,
+            event_ids: e.event_ids.clone(),
+            event_total: e.event_total,
+        }
+    }
+}
+
+/// Summarizes a data set, with findings under the default thresholds.
 pub fn summarize(data: &DataSet) -> Summary {
+    summarize_with(data, &FindingsConfig::default())
+}
+
+/// Summarizes a data set, with findings under the given thresholds.
+pub fn summarize_with(data: &DataSet, config: &FindingsConfig) -> Summary {
     let o = overview(&data.store, None);
     let t = o.totals;
     let mut reasons: Vec<ReasonCount> = data
@@ -112,5 +157,9 @@ pub fn summarize(data: &DataSet) -> Summary {
             })
             .collect(),
         errors: o.errors,
+        findings: findings(&data.store, config)
+            .iter()
+            .map(FindingSummary::from)
+            .collect(),
     }
 }
