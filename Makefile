@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: serve dist test tools node-tools browser fetch \
+.PHONY: serve dist test bench tools node-tools browser fetch \
 	fmt clippy test-native test-browser build-release e2e clean
 
 serve: tools fetch
@@ -32,6 +32,17 @@ dist: tools fetch
 
 test: browser tools fetch fmt clippy test-native test-browser build-release e2e
 	$(call header,All checks passed)
+
+# Benchmarks print figures; they assert nothing. DuckDB (pinned in bench/requirements.txt) is
+# the yardstick for `provlens summary` on a generated 76k-event portal JSON.
+bench:
+	$(call header,Native benchmarks)
+	cargo bench --bench ingest
+	$(call header,provlens summary against DuckDB)
+	cargo build --profile native --bin provlens
+	rm -rf target/bench-data && target/native/provlens gen --format portal-json --events 76000 --days 14 -o target/bench-data
+	python3 -m pip install --quiet -r bench/requirements.txt
+	python3 bench/duckdb_compare.py target/bench-data/ProvisioningLogs.json target/native/provlens
 
 # --- tools -------------------------------------------------------------------------------
 
@@ -56,8 +67,10 @@ tools: node-tools
 
 node-tools:
 	$(call header,Node tools (binaryen $(BINARYEN_VERSION), playwright-core $(PLAYWRIGHT_CORE_VERSION)))
+	@# npm ci writes node_modules/.package-lock.json; when it is older than package-lock.json
+	@# a dependency was added or changed since the last install.
 	@if [ "$$(wasm-opt --version 2>/dev/null)" = "wasm-opt version $(BINARYEN_VERSION) (version_$(BINARYEN_VERSION))" ] \
-		&& [ -d node_modules/playwright-core ]; then \
+		&& [ node_modules/.package-lock.json -nt package-lock.json ]; then \
 		echo "node_modules: present"; \
 	else npm ci --no-audit --no-fund; fi
 

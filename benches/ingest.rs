@@ -68,8 +68,14 @@ fn main() {
         days: 14,
         ..GenConfig::default()
     });
-    println!("provlens native benchmarks: {} generated events", generated.events.len());
-    println!("{:<12} {:>10} {:>10} {:>10} {:>10}", "format", "MB", "seconds", "MB/s", "events");
+    println!(
+        "provlens native benchmarks: {} generated events",
+        generated.events.len()
+    );
+    println!(
+        "{:<12} {:>10} {:>10} {:>10} {:>10}",
+        "format", "MB", "seconds", "MB/s", "events"
+    );
     let mut portal: Option<DataSet> = None;
     for format in GenFormat::ALL {
         let files = write_format(format, &generated.events, &WriteOptions::default());
