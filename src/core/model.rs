@@ -269,6 +269,17 @@ impl Sym {
 pub struct Interner {
     strings: Vec<Box<str>>,
     index: HashMap<Box<str>, u32>,
+    /// All strings lowercased end to end, built on the first search after the last change.
+    search: std::sync::OnceLock<SearchIndex>,
+}
+
+/// Lowercased text of every interned string, concatenated, with where each one starts; one
+/// substring scan over it answers "which strings contain this text".
+#[derive(Clone, Debug, Default)]
+struct SearchIndex {
+    text: Vec<u8>,
+    /// Start of string `i` in `text`; string `i` ends where `i + 1` starts.
+    starts: Vec<usize>,
 }
 
 impl Default for Interner {
@@ -276,6 +287,7 @@ impl Default for Interner {
         Interner {
             strings: vec!["".into()],
             index: HashMap::default(),
+            search: std::sync::OnceLock::new(),
         }
     }
 }
@@ -291,7 +303,47 @@ impl Interner {
         let i = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
         self.strings.push(s.into());
         self.index.insert(s.into(), i);
+        if self.search.get().is_some() {
+            self.search = std::sync::OnceLock::new();
+        }
         Sym(i)
+    }
+
+    /// For every symbol, whether its text contains `needle` (case-insensitive).
+    pub fn matching(&self, needle: &str) -> Vec<bool> {
+        let mut hits = vec![false; self.strings.len()];
+        let needle = needle.to_lowercase().replace('\0', "");
+        if needle.is_empty() {
+            return hits;
+        }
+        let index = self.search.get_or_init(|| {
+            let mut text = Vec::with_capacity(self.text_bytes() + self.strings.len());
+            let mut starts = Vec::with_capacity(self.strings.len() + 1);
+            for s in &self.strings {
+                starts.push(text.len());
+                if s.is_ascii() {
+                    text.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
+                } else {
+                    text.extend_from_slice(s.to_lowercase().as_bytes());
+                }
+                // A separator no needle contains keeps matches inside one string.
+                text.push(0);
+            }
+            starts.push(text.len());
+            SearchIndex { text, starts }
+        });
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let mut from = 0;
+        while let Some(off) = finder.find(index.text.get(from..).unwrap_or(&[])) {
+            let at = from + off;
+            // The string holding position `at`, then continue after its end.
+            let i = index.starts.partition_point(|&s| s <= at).saturating_sub(1);
+            if let Some(h) = hits.get_mut(i) {
+                *h = true;
+            }
+            from = index.starts.get(i + 1).copied().unwrap_or(index.text.len());
+        }
+        hits
     }
 
     /// Looks a string up without adding it.
@@ -650,6 +702,24 @@ mod tests {
         assert_eq!(i.intern("job"), a);
         assert_eq!(i.resolve(a), "job");
         assert_eq!(i.find("nope"), None);
+    }
+
+    #[test]
+    fn text_search_is_case_insensitive_and_stays_inside_one_string() {
+        let mut i = Interner::default();
+        let a = i.intern("Ellie@Contoso.com");
+        let b = i.intern("ÉLODIE Müller");
+        let c = i.intern("con");
+        let d = i.intern("toso");
+        let hits = i.matching("CONTOSO");
+        assert!(hits[a.0 as usize]);
+        assert!(!hits[c.0 as usize] && !hits[d.0 as usize]);
+        assert!(i.matching("élodie")[b.0 as usize]);
+        assert!(i.matching("müller")[b.0 as usize]);
+        // A string added after a search is found by the next one.
+        let e = i.intern("late contoso");
+        assert!(i.matching("contoso")[e.0 as usize]);
+        assert!(i.matching("").iter().all(|h| !h));
     }
 
     #[test]

@@ -5,13 +5,13 @@
 //! [`Overview::merge`], and [`Overview::finish`] resolves symbols and sorts everything, so the
 //! report is the same however the events were split.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::analyze::dims::{
-    event_scenario, identity_key, identity_type, job_key, system_name, Scenario,
-};
+use crate::core::analyze::dims::{identity_key, identity_type, job_key, system_name, Scenario};
 use crate::core::analyze::totals::{Totals, TotalsReport};
 use crate::core::kb;
 use crate::core::model::{Action, Event, Status, Store, Sym};
@@ -72,7 +72,9 @@ struct ErrorAcc {
 pub struct Overview {
     totals: Totals,
     identity_types: HashMap<Sym, u64>,
-    scenarios: [u64; 5],
+    /// Events per (job id, source system, target system): the scenario is derived once per
+    /// triple at the end instead of once per event.
+    flows: HashMap<(Sym, Sym, Sym), u64>,
     identities_by_status: [HashSet<Sym>; 5],
     identities: HashSet<Sym>,
     /// Per minute since the epoch: counts by status (0..5) and by action (5..12).
@@ -82,15 +84,14 @@ pub struct Overview {
     attributes: HashMap<Sym, u64>,
 }
 
-fn scenario_index(s: Scenario) -> usize {
-    Scenario::ALL.iter().position(|x| *x == s).unwrap_or(4)
-}
-
 impl Overview {
     pub fn add(&mut self, store: &Store, e: &Event) {
         self.totals.add(e);
         *self.identity_types.entry(e.source.kind).or_insert(0) += 1;
-        self.scenarios[scenario_index(event_scenario(store, e))] += 1;
+        *self
+            .flows
+            .entry((e.job_id, e.source_system.name, e.target_system.name))
+            .or_insert(0) += 1;
         let who = identity_key(e);
         if !who.is_empty() {
             self.identities_by_status[e.status.index()].insert(who);
@@ -142,8 +143,8 @@ impl Overview {
         for (k, v) in &other.identity_types {
             *self.identity_types.entry(*k).or_insert(0) += v;
         }
-        for (a, b) in self.scenarios.iter_mut().zip(other.scenarios) {
-            *a += b;
+        for (k, v) in &other.flows {
+            *self.flows.entry(*k).or_insert(0) += v;
         }
         for (a, b) in self
             .identities_by_status
@@ -340,12 +341,18 @@ impl Overview {
                 unknown: self.identities_by_status[4].len() as u64,
             },
             identity_types: types,
-            scenarios: Scenario::ALL
-                .iter()
-                .zip(self.scenarios)
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, n)| (s.as_str().to_string(), n))
-                .collect(),
+            scenarios: {
+                let mut by: BTreeMap<String, u64> = BTreeMap::new();
+                for ((job, source, target), n) in &self.flows {
+                    let sc = crate::core::analyze::dims::scenario(
+                        store.str(*job),
+                        store.str(*source),
+                        store.str(*target),
+                    );
+                    *by.entry(sc.as_str().to_string()).or_insert(0) += n;
+                }
+                by
+            },
             timeline: self.timeline(),
             jobs,
             errors,

@@ -1,7 +1,9 @@
 //! The query engine: filters by facet and free text, and faceted counts that reflect the other
 //! active filters (the count beside a value says how many events that value would add).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -78,12 +80,13 @@ pub const LIST_FACETS: [Facet; 9] = [
     Facet::Scenario,
 ];
 
-/// A compiled filter: string values resolved to symbols, text matches precomputed.
+/// A compiled filter: string values resolved to symbols, text matches precomputed, and
+/// per-symbol decisions memoized so that the per-event test allocates nothing.
 pub struct Compiled {
     statuses: Option<[bool; 5]>,
     actions: Option<[bool; 7]>,
     jobs: Option<BTreeSet<Sym>>,
-    /// Sets of normalized system names.
+    /// Sets of normalized system names and identity types.
     source_systems: Option<BTreeSet<String>>,
     target_systems: Option<BTreeSet<String>>,
     identity_types: Option<BTreeSet<String>>,
@@ -92,11 +95,13 @@ pub struct Compiled {
     scenarios: Option<BTreeSet<Scenario>>,
     from_ms: Option<i64>,
     to_ms: Option<i64>,
-    /// Symbols whose text contains the search text.
+    /// Symbols whose text contains the search text (`None`: no text filter).
     text: Option<Vec<bool>>,
-    /// Memo of normalized system names and identity types per symbol.
-    names: HashMap<Sym, String>,
-    kinds: HashMap<Sym, String>,
+    /// Memos: does this source name / target name / identity type symbol pass?
+    source_ok: FxHashMap<Sym, bool>,
+    target_ok: FxHashMap<Sym, bool>,
+    kind_ok: FxHashMap<Sym, bool>,
+    flows: FxHashMap<(Sym, Sym, Sym), Scenario>,
 }
 
 fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
@@ -109,6 +114,17 @@ fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
             .map(|v| store.strings.find(v).unwrap_or(Sym(u32::MAX)))
             .collect(),
     )
+}
+
+/// The scenario of an event, derived once per (job, source, target).
+fn scenario_of(
+    memo: &mut FxHashMap<(Sym, Sym, Sym), Scenario>,
+    store: &Store,
+    e: &Event,
+) -> Scenario {
+    *memo
+        .entry((e.job_id, e.source_system.name, e.target_system.name))
+        .or_insert_with(|| event_scenario(store, e))
 }
 
 impl Compiled {
@@ -134,28 +150,12 @@ impl Compiled {
         let names = |list: &[String]| {
             (!list.is_empty()).then(|| list.iter().map(|s| system_name(s).to_string()).collect())
         };
-        let needle = f.text.trim().to_lowercase();
-        let text = (!needle.is_empty()).then(|| {
-            let n = store.strings.len();
-            let mut hits = vec![false; n];
-            for (i, hit) in hits.iter_mut().enumerate() {
-                let s = store.str(Sym(i as u32));
-                *hit = !s.is_empty() && contains_ci(s, &needle);
-            }
-            hits
-        });
-        let mut jobs = sym_set(store, &f.jobs);
-        if let Some(j) = jobs.as_mut() {
-            // Jobs without an id are keyed by their service principal name.
-            j.retain(|s| s.0 != u32::MAX);
-            if j.is_empty() {
-                j.insert(Sym(u32::MAX));
-            }
-        }
+        let needle = f.text.trim();
+        let text = (!needle.is_empty()).then(|| store.strings.matching(needle));
         Compiled {
             statuses: flags5(&f.statuses),
             actions: flags7(&f.actions),
-            jobs,
+            jobs: sym_set(store, &f.jobs),
             source_systems: names(&f.source_systems),
             target_systems: names(&f.target_systems),
             identity_types: (!f.identity_types.is_empty())
@@ -166,21 +166,11 @@ impl Compiled {
             from_ms: f.from_ms,
             to_ms: f.to_ms,
             text,
-            names: HashMap::new(),
-            kinds: HashMap::new(),
+            source_ok: FxHashMap::default(),
+            target_ok: FxHashMap::default(),
+            kind_ok: FxHashMap::default(),
+            flows: FxHashMap::default(),
         }
-    }
-
-    fn name(&mut self, store: &Store, sym: Sym) -> &str {
-        self.names
-            .entry(sym)
-            .or_insert_with(|| system_name(store.str(sym)).to_string())
-    }
-
-    fn kind(&mut self, store: &Store, sym: Sym) -> &str {
-        self.kinds
-            .entry(sym)
-            .or_insert_with(|| identity_type(store.str(sym)))
     }
 
     fn text_hit(&self, store: &Store, e: &Event) -> bool {
@@ -225,6 +215,15 @@ impl Compiled {
 
     /// Which facets reject the event: a bit per [`Facet`] (by discriminant).
     pub fn failures(&mut self, store: &Store, e: &Event) -> u16 {
+        let mut bits = self.failures_without_text(store, e);
+        if !self.text_hit(store, e) {
+            bits |= 1 << (Facet::Text as u16);
+        }
+        bits
+    }
+
+    /// Like [`Compiled::failures`], leaving the free text out.
+    fn failures_without_text(&mut self, store: &Store, e: &Event) -> u16 {
         let mut bits = 0u16;
         let mut fail = |f: Facet| bits |= 1 << (f as u16);
         if let Some(s) = &self.statuses {
@@ -242,21 +241,33 @@ impl Compiled {
                 fail(Facet::Job);
             }
         }
-        if self.source_systems.is_some() {
-            let n = self.name(store, e.source_system.name).to_string();
-            if !self.source_systems.as_ref().is_some_and(|s| s.contains(&n)) {
+        if let Some(set) = &self.source_systems {
+            let sym = e.source_system.name;
+            let ok = *self
+                .source_ok
+                .entry(sym)
+                .or_insert_with(|| set.contains(system_name(store.str(sym))));
+            if !ok {
                 fail(Facet::SourceSystem);
             }
         }
-        if self.target_systems.is_some() {
-            let n = self.name(store, e.target_system.name).to_string();
-            if !self.target_systems.as_ref().is_some_and(|s| s.contains(&n)) {
+        if let Some(set) = &self.target_systems {
+            let sym = e.target_system.name;
+            let ok = *self
+                .target_ok
+                .entry(sym)
+                .or_insert_with(|| set.contains(system_name(store.str(sym))));
+            if !ok {
                 fail(Facet::TargetSystem);
             }
         }
-        if self.identity_types.is_some() {
-            let k = self.kind(store, e.source.kind).to_string();
-            if !self.identity_types.as_ref().is_some_and(|s| s.contains(&k)) {
+        if let Some(set) = &self.identity_types {
+            let sym = e.source.kind;
+            let ok = *self
+                .kind_ok
+                .entry(sym)
+                .or_insert_with(|| set.contains(&identity_type(store.str(sym))));
+            if !ok {
                 fail(Facet::IdentityType);
             }
         }
@@ -270,8 +281,9 @@ impl Compiled {
                 fail(Facet::Cycle);
             }
         }
-        if let Some(sc) = &self.scenarios {
-            if !sc.contains(&event_scenario(store, e)) {
+        if self.scenarios.is_some() {
+            let sc = scenario_of(&mut self.flows, store, e);
+            if !self.scenarios.as_ref().is_some_and(|s| s.contains(&sc)) {
                 fail(Facet::Scenario);
             }
         }
@@ -283,22 +295,8 @@ impl Compiled {
                 fail(Facet::Time);
             }
         }
-        if !self.text_hit(store, e) {
-            fail(Facet::Text);
-        }
         bits
     }
-}
-
-fn contains_ci(hay: &str, needle_lower: &str) -> bool {
-    if hay.is_ascii() && needle_lower.is_ascii() {
-        let n = needle_lower.as_bytes();
-        return hay
-            .as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n));
-    }
-    hay.to_lowercase().contains(needle_lower)
 }
 
 /// One value of a facet with its count.
@@ -317,65 +315,108 @@ pub struct QueryResult {
     pub facets: BTreeMap<Facet, Vec<FacetValue>>,
 }
 
+/// The key an event has for a facet: an enum index, a symbol id, or a scenario index.
+fn facet_key(
+    flows: &mut FxHashMap<(Sym, Sym, Sym), Scenario>,
+    store: &Store,
+    e: &Event,
+    facet: Facet,
+) -> u32 {
+    match facet {
+        Facet::Status => e.status.index() as u32,
+        Facet::Action => e.action.index() as u32,
+        Facet::Job => job_key(e).0,
+        Facet::SourceSystem => e.source_system.name.0,
+        Facet::TargetSystem => e.target_system.name.0,
+        Facet::IdentityType => e.source.kind.0,
+        Facet::ErrorCode => e.error_code.0,
+        Facet::Cycle => e.cycle_id.0,
+        Facet::Scenario => {
+            let sc = scenario_of(flows, store, e);
+            Scenario::ALL.iter().position(|x| *x == sc).unwrap_or(0) as u32
+        }
+        Facet::Time | Facet::Text => 0,
+    }
+}
+
+/// The text of a facet key, as the filter spells it.
+fn facet_text(store: &Store, facet: Facet, key: u32) -> String {
+    let sym = Sym(key);
+    match facet {
+        Facet::Status => Status::ALL
+            .get(key as usize)
+            .map_or("unknown", |s| s.as_str())
+            .to_string(),
+        Facet::Action => Action::ALL
+            .get(key as usize)
+            .map_or("unknown", |a| a.as_str())
+            .to_string(),
+        Facet::SourceSystem | Facet::TargetSystem => system_name(store.str(sym)).to_string(),
+        Facet::IdentityType => identity_type(store.str(sym)),
+        Facet::Scenario => Scenario::ALL
+            .get(key as usize)
+            .map_or("unknown", |s| s.as_str())
+            .to_string(),
+        Facet::Job | Facet::ErrorCode | Facet::Cycle => store.str(sym).to_string(),
+        Facet::Time | Facet::Text => String::new(),
+    }
+}
+
 /// Runs a filter over the store: the matching events and the faceted counts.
 pub fn run(store: &Store, filter: &Filter) -> QueryResult {
     let mut compiled = Compiled::new(store, filter);
     let mut matches = Vec::new();
-    let mut counts: BTreeMap<Facet, HashMap<String, u64>> = BTreeMap::new();
-    let mut keys: HashMap<(Facet, u32), String> = HashMap::new();
+    let mut counts: Vec<FxHashMap<u32, u64>> = vec![FxHashMap::default(); LIST_FACETS.len()];
+    let mut flows = FxHashMap::default();
+    let text_matches_nothing = compiled
+        .text
+        .as_ref()
+        .is_some_and(|hits| !hits.iter().any(|&h| h));
     for (i, e) in store.events.iter().enumerate() {
-        let fails = compiled.failures(store, e);
+        let fails = if text_matches_nothing {
+            // No string contains the text: only the text facet can fail, and it always does.
+            compiled.failures_without_text(store, e) | (1 << (Facet::Text as u16))
+        } else {
+            compiled.failures(store, e)
+        };
         if fails == 0 {
             matches.push(i as u32);
         }
         if fails.count_ones() > 1 {
             continue;
         }
-        for facet in LIST_FACETS {
-            let own = 1u16 << (facet as u16);
+        for (k, facet) in LIST_FACETS.iter().enumerate() {
+            let own = 1u16 << (*facet as u16);
             if fails != 0 && fails != own {
                 continue;
             }
-            let value = facet_value(store, e, facet, &mut keys);
-            *counts.entry(facet).or_default().entry(value).or_insert(0) += 1;
+            let key = facet_key(&mut flows, store, e, *facet);
+            *counts[k].entry(key).or_insert(0) += 1;
         }
     }
-    let facets = counts
-        .into_iter()
+    let facets = LIST_FACETS
+        .iter()
+        .zip(counts)
+        .filter(|(_, m)| !m.is_empty())
         .map(|(facet, m)| {
-            let mut v: Vec<FacetValue> = m
+            // Several symbols can share one text (Entra's two names, `User` and `user`).
+            let mut by_text: BTreeMap<String, u64> = BTreeMap::new();
+            for (key, n) in m {
+                *by_text.entry(facet_text(store, *facet, key)).or_insert(0) += n;
+            }
+            let mut v: Vec<FacetValue> = by_text
                 .into_iter()
                 .map(|(value, count)| FacetValue { value, count })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            (facet, v)
+            (*facet, v)
         })
         .collect();
     QueryResult { matches, facets }
 }
 
 /// The value an event has for a facet, as the filter spells it.
-pub fn facet_value(
-    store: &Store,
-    e: &Event,
-    facet: Facet,
-    memo: &mut HashMap<(Facet, u32), String>,
-) -> String {
-    let sym_text = |memo: &mut HashMap<(Facet, u32), String>, sym: Sym, f: fn(&str) -> String| {
-        memo.entry((facet, sym.0))
-            .or_insert_with(|| f(store.str(sym)))
-            .clone()
-    };
-    match facet {
-        Facet::Status => e.status.as_str().to_string(),
-        Facet::Action => e.action.as_str().to_string(),
-        Facet::Job => sym_text(memo, job_key(e), |s| s.to_string()),
-        Facet::SourceSystem => sym_text(memo, e.source_system.name, |s| system_name(s).to_string()),
-        Facet::TargetSystem => sym_text(memo, e.target_system.name, |s| system_name(s).to_string()),
-        Facet::IdentityType => sym_text(memo, e.source.kind, identity_type),
-        Facet::ErrorCode => sym_text(memo, e.error_code, |s| s.to_string()),
-        Facet::Cycle => sym_text(memo, e.cycle_id, |s| s.to_string()),
-        Facet::Scenario => event_scenario(store, e).as_str().to_string(),
-        Facet::Time | Facet::Text => String::new(),
-    }
+pub fn facet_value(store: &Store, e: &Event, facet: Facet) -> String {
+    let mut flows = FxHashMap::default();
+    facet_text(store, facet, facet_key(&mut flows, store, e, facet))
 }
