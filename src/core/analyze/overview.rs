@@ -78,7 +78,7 @@ pub struct Overview {
     identities_by_status: [HashSet<Sym>; 5],
     identities: HashSet<Sym>,
     /// Per minute since the epoch: counts by status (0..5) and by action (5..12).
-    minutes: BTreeMap<i64, [u32; 12]>,
+    minutes: HashMap<i64, [u32; 12]>,
     jobs: HashMap<Sym, JobAcc>,
     errors: HashMap<Sym, ErrorAcc>,
     attributes: HashMap<Sym, u64>,
@@ -362,10 +362,8 @@ impl Overview {
 
     /// Events per bucket, the bucket chosen so the range shows as 24 to about 200 bars.
     fn timeline(&self) -> Timeline {
-        let (Some((&first, _)), Some((&last, _))) = (
-            self.minutes.first_key_value(),
-            self.minutes.last_key_value(),
-        ) else {
+        let (Some(&first), Some(&last)) = (self.minutes.keys().min(), self.minutes.keys().max())
+        else {
             return Timeline::default();
         };
         let span_min = last - first + 1;
