@@ -4,7 +4,6 @@
 //! compact [`Event`] rows: repeated strings (jobs, cycles, systems, error codes, identity ids,
 //! step names, even step descriptions) are interned once and referenced by a [`Sym`].
 
-use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// Outcome of a provisioning event or step (`provisioningResult` in Graph).
@@ -268,7 +267,9 @@ impl Sym {
 #[derive(Clone, Debug)]
 pub struct Interner {
     strings: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
+    /// (hash, index into `strings`): the hash is kept so that growing the table never reads
+    /// the strings again.
+    index: hashbrown::HashTable<(u64, u32)>,
     /// All strings lowercased end to end, built on the first search after the last change.
     search: std::sync::OnceLock<SearchIndex>,
 }
@@ -286,7 +287,7 @@ impl Default for Interner {
     fn default() -> Self {
         Interner {
             strings: vec!["".into()],
-            index: HashMap::default(),
+            index: hashbrown::HashTable::new(),
             search: std::sync::OnceLock::new(),
         }
     }
@@ -297,12 +298,16 @@ impl Interner {
         if s.is_empty() {
             return Sym::EMPTY;
         }
-        if let Some(&i) = self.index.get(s) {
+        let hash = hash_str(s);
+        let strings = &self.strings;
+        let eq =
+            |&(h, i): &(u64, u32)| h == hash && strings.get(i as usize).is_some_and(|t| **t == *s);
+        if let Some(&(_, i)) = self.index.find(hash, eq) {
             return Sym(i);
         }
         let i = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
         self.strings.push(s.into());
-        self.index.insert(s.into(), i);
+        self.index.insert_unique(hash, (hash, i), |&(h, _)| h);
         if self.search.get().is_some() {
             self.search = std::sync::OnceLock::new();
         }
@@ -351,7 +356,13 @@ impl Interner {
         if s.is_empty() {
             return Some(Sym::EMPTY);
         }
-        self.index.get(s).map(|&i| Sym(i))
+        let strings = &self.strings;
+        let hash = hash_str(s);
+        self.index
+            .find(hash, |&(h, i)| {
+                h == hash && strings.get(i as usize).is_some_and(|t| **t == *s)
+            })
+            .map(|&(_, i)| Sym(i))
     }
 
     pub fn resolve(&self, sym: Sym) -> &str {
@@ -370,6 +381,13 @@ impl Interner {
     pub fn text_bytes(&self) -> usize {
         self.strings.iter().map(|s| s.len()).sum()
     }
+}
+
+fn hash_str(s: &str) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 /// A system taking part in provisioning (source, target, or the service principal).
@@ -671,8 +689,8 @@ impl Store {
             + self.steps.capacity() * std::mem::size_of::<Step>()
             + self.details.capacity() * std::mem::size_of::<(Sym, Sym)>()
             + self.modified.capacity() * std::mem::size_of::<Modified>()
-            + self.strings.text_bytes() * 3
-            + self.strings.len() * 48
+            + self.strings.text_bytes()
+            + self.strings.len() * (std::mem::size_of::<Box<str>>() + 16)
     }
 }
 
