@@ -104,9 +104,28 @@ async function text(page, testid) {
   return (await page.getByTestId(testid).first().textContent()).trim();
 }
 
+test('the built page has no inline script or style and a strict CSP', async () => {
+  const html = await readFile(join(ROOT, 'dist/index.html'), 'utf8');
+  assert.equal([...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>/g)].length, 0, 'no inline script');
+  assert.ok(!/<style|\sstyle=/.test(html), 'no inline style');
+  const csp = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)?.[1];
+  assert.equal(
+    csp,
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'",
+  );
+});
+
 test('no request leaves the origin, and none at all happens after start-up', async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
+  // Every Content-Security-Policy violation of the document is kept (scripts injected by the
+  // test driver are not subject to the page's policy).
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`);
+    });
+  });
   const log = recorder(context, page);
   const origin = new URL(baseUrl).origin;
   const workerWasm = page.waitForEvent('requestfinished', {
@@ -153,9 +172,12 @@ test('no request leaves the origin, and none at all happens after start-up', asy
   await page.getByTestId('reset').click();
   await page.getByTestId('open-demo').click();
   await page.getByTestId('summary').waitFor();
+  const styled = await page.evaluate(() => document.querySelectorAll('[style], style, script:not([src])').length);
+  assert.equal(styled, 0, 'no inline style or script in the rendered page');
   await page.getByTestId('reset').click();
   await page.getByTestId('open-demo').waitFor();
   await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), [], 'no CSP violation');
 
   const foreign = log.requests.filter((r) => {
     if (sameDocumentLocal(r.url, origin)) return false;

@@ -273,3 +273,57 @@ fn the_report_lists_each_file_with_its_sha256() {
     assert!(html.contains(&format!("id=\"total-events\">{}<", data.store.events.len())));
     assert!(!html.to_lowercase().contains("<script"));
 }
+
+/// A scratch directory of this test run.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("provlens-trust-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(std::fs::create_dir_all(&dir).is_ok());
+    dir
+}
+
+#[test]
+fn the_cli_writes_a_pseudonymized_report_and_export() {
+    use sha2::Digest;
+    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/public/graph_v1.0_list_provisioning_example2_failure.json");
+    let bytes = std::fs::read(&input).unwrap_or_default();
+    let hash = provlens::core::pseudo::hex(&sha2::Sha256::digest(&bytes));
+    let dir = scratch("cli");
+    let cli = env!("CARGO_BIN_EXE_provlens");
+    let report = dir.join("report.html");
+    let status = std::process::Command::new(cli)
+        .args(["report", "--events", "--pseudonymize", "--key", "k", "-o"])
+        .arg(&report)
+        .arg(&input)
+        .status();
+    assert!(status.is_ok_and(|s| s.success()));
+    let html = std::fs::read_to_string(&report).unwrap_or_default();
+    assert!(html.contains(&hash), "the file's SHA-256");
+    assert!(html.contains("graph_v1.0_list_provisioning_example2_failure.json"));
+    assert!(html.contains("according to this computer"));
+    assert!(html.contains("id=\"pseudonymized\""));
+    let shared = dir.join("shared.json");
+    let status = std::process::Command::new(cli)
+        .args(["pseudonymize", "--key", "k", "-o"])
+        .arg(&shared)
+        .arg(&input)
+        .status();
+    assert!(status.is_ok_and(|s| s.success()));
+    let json = std::fs::read_to_string(&shared).unwrap_or_default();
+    for original in [
+        "Self-service Pilot",
+        "5e6c9rae-ab4d-5239-8ad0-174391d110eb",
+        "5ce25n9a-4c5f",
+    ] {
+        assert!(!html.contains(original), "report: {original}");
+        assert!(!json.contains(original), "export: {original}");
+    }
+    // The report and the export name the group by the same token.
+    let token = provlens::core::pseudo::Pseudonymizer::new(b"k")
+        .token(provlens::core::pseudo::Kind::Name, "Self-service Pilot");
+    assert!(html.contains(&token) && json.contains(&token), "{token}");
+    let again = read(&[("shared.json".to_string(), json.into_bytes())]);
+    assert_eq!(again.store.events.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
