@@ -23,12 +23,14 @@ header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 serve: tools fetch
 	$(call header,Release build into dist/)
 	trunk build --release
+	node tools/single-file.mjs dist
 	$(call header,Serving dist/)
 	node tools/serve.mjs dist $(PORT)
 
 dist: tools fetch
-	$(call header,Release build into dist/)
+	$(call header,Release build into dist/ and the single file dist/provlens.html)
 	trunk build --release
+	node tools/single-file.mjs dist
 
 test: browser tools fetch fmt clippy test-native test-browser build-release e2e
 	$(call header,All checks passed)
@@ -107,9 +109,10 @@ test-browser:
 	cargo test --target wasm32-unknown-unknown $(addprefix --test ,$(BROWSER_TESTS))
 
 build-release:
-	$(call header,Release build (trunk build --release))
+	$(call header,Release build (trunk build --release) and dist/provlens.html)
 	trunk build --release
-	@ls -l dist/*.wasm
+	node tools/single-file.mjs dist
+	@ls -l dist/*.wasm dist/provlens.html
 
 e2e:
 	$(call header,End-to-end tests (Playwright, system Chromium))

@@ -53,6 +53,9 @@ beforeEach(async () => {
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
   await page.goto(baseUrl);
   await page.getByTestId('dropzone').waitFor();
+  // The app starts its worker at once; let it finish loading so that a test leaving the page
+  // early does not cut its requests off.
+  await page.waitForLoadState('networkidle');
 });
 
 afterEach(async () => {
@@ -165,15 +168,23 @@ test('the demo data shows totals', async () => {
   await page.getByTestId('open-demo').waitFor();
 });
 
-test('the app works under a sub-path', async () => {
-  // The server maps /sub/... nowhere, so this serves dist/ at /dist/ from the project root.
-  const { server: rootServer, url } = await startServer(ROOT);
+test('the app works under a sub-path: the worker loads and a dropped file is analyzed', async () => {
+  // dist/ served at /tools/provlens/ only: every other path answers 404, so any absolute URL
+  // in the build would break the page.
+  const paths = [];
+  const { server: subServer, url } = await startServer(join(ROOT, 'dist'), 0, {
+    prefix: '/tools/provlens/',
+    log: (p) => paths.push(p),
+  });
   try {
-    await page.goto(`${url}dist/`);
-    await page.getByTestId('open-demo').click();
+    await page.goto(url);
+    await drop([await fixture(FAILURE)]);
     await page.getByTestId('summary').waitFor();
-    assert.ok(Number(await text('kpi-events')) > 0);
+    assert.equal(await text('kpi-events'), '1');
+    assert.equal(await text('kpi-failure'), '1');
+    assert.ok(paths.includes('/tools/provlens/worker_bg.wasm'), 'the worker loaded its wasm');
+    assert.deepEqual(paths.filter((p) => !p.startsWith('/tools/provlens/')), []);
   } finally {
-    rootServer.close();
+    subServer.close();
   }
 });

@@ -17,12 +17,22 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0 = any free port); resolves to { server, url }. */
-export function startServer(root, port = 0) {
+/**
+ * Serves `root` on 127.0.0.1:`port` (0 = any free port) under the URL path `prefix` (e.g.
+ * `/tools/provlens/`; other paths answer 404); `log` is called with every request's URL path.
+ * Resolves to { server, url } where url ends in the prefix.
+ */
+export function startServer(root, port = 0, { prefix = '/', log } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      const full = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      log?.(full);
+      if (!full.startsWith(prefix)) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const path = `/${full.slice(prefix.length)}`;
       let file = normalize(join(base, path));
       if (file !== base && !file.startsWith(base + sep)) {
         res.writeHead(403).end();
@@ -42,7 +52,7 @@ export function startServer(root, port = 0) {
   return new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => {
-      ok({ server, url: `http://127.0.0.1:${server.address().port}/` });
+      ok({ server, url: `http://127.0.0.1:${server.address().port}${prefix}` });
     });
   });
 }

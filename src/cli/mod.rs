@@ -1,5 +1,7 @@
-//! The native command-line tool over the same core: `provlens summary FILE... [--json]` and
-//! `provlens gen --format FORMAT -o DIR` (synthetic exports for tests and demos).
+//! The native command-line tool over the same core: `provlens summary FILE... [--json]`,
+//! `provlens report FILE... -o report.html` (the audit pack), `provlens pseudonymize FILE...
+//! --key KEY -o out.json` (a shareable export) and `provlens gen --format FORMAT -o DIR`
+//! (synthetic exports for tests and demos).
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -16,6 +18,20 @@ use crate::core::findings::{
 use crate::core::gen::{generate, write_format, Anomaly, GenConfig, GenFormat, Wrap, WriteOptions};
 use crate::core::ingest::{DataSet, Ingest};
 use crate::core::report::{summarize, Summary};
+use crate::core::report_html::{render_report, ReportOptions};
+use crate::core::view::{export_csv, export_json};
+
+/// The time now by this computer's clock, ISO 8601 UTC (the core reads no clock).
+fn now_text() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    format!(
+        "{} (UTC)",
+        crate::core::time::format_iso(ms - ms.rem_euclid(1000))
+    )
+}
 
 /// Offline analyzer for Microsoft Entra ID provisioning logs. No data leaves this machine.
 #[derive(Debug, Parser)]
@@ -48,6 +64,35 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Writes the audit pack: one self-contained HTML file with the input files and their
+    /// SHA-256, totals, charts and (optionally) the events. It holds no script.
+    Report {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the report.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// List the events too.
+        #[arg(long)]
+        events: bool,
+        /// Replace people and objects by keyed hashes (needs --key).
+        #[arg(long, requires = "key")]
+        pseudonymize: bool,
+        /// The pseudonymization key: the same key gives the same tokens across runs and files.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Writes the events with people and objects replaced by keyed hashes (HMAC-SHA256), as
+    /// JSON that provlens reads again (or CSV when the output name ends in .csv).
+    Pseudonymize {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The key: the same key gives the same tokens, so shared files stay joinable.
+        #[arg(long)]
+        key: String,
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
     },
     /// Writes a synthetic, deterministic tenant export (for tests, demos and benchmarks).
     Gen {
@@ -242,6 +287,66 @@ pub fn main() -> ExitCode {
             };
             print(&text);
             ExitCode::SUCCESS
+        }
+        Command::Report {
+            files,
+            out,
+            events,
+            pseudonymize,
+            key,
+        } => {
+            let mut data = load(&files);
+            if pseudonymize {
+                let key = key.unwrap_or_default();
+                data = crate::core::pseudo::pseudonymize(
+                    &data,
+                    &crate::core::pseudo::key_from_text(&key),
+                );
+            }
+            let options = ReportOptions {
+                produced_at: now_text(),
+                include_events: events,
+                pseudonymized: pseudonymize,
+                findings: crate::core::report_html::report_findings(&findings(
+                    &data.store,
+                    &FindingsConfig::default(),
+                )),
+                ..ReportOptions::default()
+            };
+            let html = render_report(&data, &options);
+            match std::fs::write(&out, html) {
+                Ok(()) => exit_code(&data),
+                Err(e) => {
+                    eprintln!("provlens report: {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Pseudonymize { files, key, out } => {
+            let data = load(&files);
+            let shared =
+                crate::core::pseudo::pseudonymize(&data, &crate::core::pseudo::key_from_text(&key));
+            let all: Vec<u32> =
+                (0..u32::try_from(shared.store.events.len()).unwrap_or(u32::MAX)).collect();
+            let csv = out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let written = File::create(&out).and_then(|f| {
+                let mut w = io::BufWriter::new(f);
+                if csv {
+                    export_csv(&shared.store, &all, &mut w)?;
+                } else {
+                    export_json(&shared.store, &all, &mut w)?;
+                }
+                w.flush()
+            });
+            match written {
+                Ok(()) => exit_code(&data),
+                Err(e) => {
+                    eprintln!("provlens pseudonymize: {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Gen {
             format,

@@ -108,6 +108,10 @@ pub struct FileInfo {
     pub refused: Option<String>,
     /// Step and property rows of a portal CSV whose change ID matched no event.
     pub orphan_rows: u64,
+    /// SHA-256 (lowercase hex) of the bytes read, hashed chunk by chunk as they arrive: of the
+    /// file as stored for a dropped file (also a `.gz` or `.zip`), of the unpacked member for a
+    /// zip member. Empty until the file has been read to its end.
+    pub sha256: String,
 }
 
 /// All events of the loaded files, with what was rejected and why.
@@ -442,6 +446,7 @@ pub struct FileState {
     file: u16,
     name: String,
     reader: Reader,
+    hasher: sha2::Sha256,
 }
 
 /// Reads many files into one data set.
@@ -471,11 +476,13 @@ impl Ingest {
             file,
             name: name.to_string(),
             reader: Reader::Sniffing(Vec::new()),
+            hasher: sha2::Sha256::default(),
         }
     }
 
     /// Feeds the next chunk of a file.
     pub fn push(&mut self, state: &mut FileState, chunk: &[u8]) {
+        sha2::Digest::update(&mut state.hasher, chunk);
         let mut reader = std::mem::replace(&mut state.reader, Reader::Refused);
         self.feed(&mut reader, state.file, &state.name, chunk);
         state.reader = reader;
@@ -483,6 +490,10 @@ impl Ingest {
 
     /// Ends a file.
     pub fn end(&mut self, mut state: FileState) {
+        let digest = sha2::Digest::finalize(std::mem::take(&mut state.hasher));
+        if let Some(f) = self.builder.file_mut(state.file) {
+            f.sha256 = crate::core::pseudo::hex(&digest);
+        }
         let mut reader = std::mem::replace(&mut state.reader, Reader::Refused);
         self.close(&mut reader, state.file, &state.name);
     }

@@ -21,6 +21,9 @@ pub struct FileSummary {
     pub events: u64,
     pub rejected: u64,
     pub duplicates: u64,
+    /// SHA-256 of the file's bytes, lowercase hex (see `FileInfo::sha256`).
+    #[serde(default)]
+    pub sha256: String,
     /// Why the whole file was refused, when it was.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub refused: Option<String>,
@@ -139,6 +142,7 @@ pub fn summarize_with(data: &DataSet, config: &FindingsConfig) -> Summary {
                 events: f.events,
                 rejected: f.rejected,
                 duplicates: f.duplicates,
+                sha256: f.sha256.clone(),
                 refused: f.refused.clone(),
             })
             .collect(),

@@ -8,13 +8,14 @@ use yew::prelude::*;
 
 use crate::core::progress::{Action, Phase};
 use crate::ui::browser;
+use crate::ui::components::export_bar::ExportChoice;
 use crate::ui::components::{
     error_banner::ErrorBanner, loading_view::LoadingView, start_screen::StartScreen,
     summary_view::SummaryView, theme_toggle::ThemeToggle,
 };
 use crate::ui::state::Store;
 use crate::worker::codec::Structured;
-use crate::worker::protocol::{FileRef, LoadMode, Request, Response};
+use crate::worker::protocol::{ExportRequest, FileRef, LoadMode, Request, Response};
 use crate::worker::Analyzer;
 
 /// The connection to the worker, started on first use and again after the worker crashed.
@@ -25,6 +26,15 @@ struct Connection {
 }
 
 impl Connection {
+    /// Starts the worker if it is not running, so that its script and wasm load during
+    /// start-up: after that the page makes no request at all.
+    fn start(&self) {
+        let mut bridge = self.bridge.borrow_mut();
+        if bridge.is_none() {
+            *bridge = Some(self.spawn());
+        }
+    }
+
     fn send(&self, request: Request) {
         let mut bridge = self.bridge.borrow_mut();
         if bridge.is_none() || self.crashed.replace(false) {
@@ -38,20 +48,28 @@ impl Connection {
     fn spawn(&self) -> WorkerBridge<Analyzer> {
         let dispatch = self.dispatch.clone();
         let crashed = self.crashed.clone();
-        Analyzer::spawner()
-            .encoding::<Structured>()
-            .callback(move |response| match response {
-                Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-                Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
-                Response::Cancelled => dispatch.dispatch(Action::Cancelled),
-                Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
-                Response::Crashed(m) => {
-                    crashed.set(true);
-                    dispatch.dispatch(Action::Reset);
+        let mut spawner = Analyzer::spawner().encoding::<Structured>();
+        spawner.callback(move |response| match response {
+            Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
+            Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+            Response::Cancelled => dispatch.dispatch(Action::Cancelled),
+            Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
+            Response::Exported(done) => {
+                if let Err(m) = browser::download(&done.file_name, &done.mime, &done.text) {
                     dispatch.dispatch(Action::Failed(m));
                 }
-            })
-            .spawn(&browser::worker_url())
+            }
+            Response::ExportFailed(m) => dispatch.dispatch(Action::Failed(m)),
+            Response::Crashed(m) => {
+                crashed.set(true);
+                dispatch.dispatch(Action::Reset);
+                dispatch.dispatch(Action::Failed(m));
+            }
+        });
+        match browser::inline_worker_url() {
+            Some(loader) => spawner.spawn_with_loader(&loader),
+            None => spawner.spawn(&browser::worker_url()),
+        }
     }
 }
 
@@ -70,6 +88,10 @@ pub fn App() -> Html {
     {
         let dark = *dark;
         use_effect_with(dark, move |_| browser::apply_theme(dark));
+    }
+    {
+        let connection = connection.clone();
+        use_effect_with((), move |_| connection.start());
     }
 
     let request = {
@@ -98,6 +120,16 @@ pub fn App() -> Html {
     let on_demo = request.reform(|()| Request::LoadDemo);
     let on_cancel = request.reform(|()| Request::Cancel);
     let on_reset = request.reform(|()| Request::Reset);
+    let on_export = request.reform(|choice: ExportChoice| {
+        Request::Export(ExportRequest {
+            kind: choice.kind,
+            // The explorer's filters travel here once it has them; until then, all events.
+            filter: Default::default(),
+            share_key: choice.share_key,
+            include_events: choice.include_events,
+            produced_at: browser::now_text(),
+        })
+    });
     let on_dismiss = {
         let dispatch = store.dispatcher();
         Callback::from(move |()| dispatch.dispatch(Action::DismissError))
@@ -132,6 +164,7 @@ pub fn App() -> Html {
                 on_replace={on_replace}
                 on_add={on_add}
                 on_reset={on_reset}
+                on_export={on_export}
             />
         },
     };

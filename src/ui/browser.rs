@@ -2,6 +2,7 @@
 //! them into plain values for the components.
 
 use wasm_bindgen::JsCast;
+use yew::InputEvent;
 
 use crate::worker::protocol::FileRef;
 
@@ -33,6 +34,16 @@ fn file_list(list: &web_sys::FileList) -> Vec<FileRef> {
         .filter_map(|i| list.get(i))
         .map(FileRef)
         .collect()
+}
+
+/// The single-file build (`provlens.html`) has no `worker.js` beside it: its start-up script
+/// sets `globalThis.provlensWorkerUrl` to a Blob URL of a script holding the worker's glue and
+/// its wasm, which is then started as is (`spawn_with_loader`).
+pub fn inline_worker_url() -> Option<String> {
+    js_sys::Reflect::get(&js_sys::global(), &"provlensWorkerUrl".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .filter(|u| u.starts_with("blob:"))
 }
 
 /// The worker script's URL, relative to the document so the app also works under a sub-path.
@@ -101,4 +112,60 @@ fn show_fatal_error(detail: &str) {
     }
     body.set_inner_html("");
     let _ = body.append_child(&panel);
+}
+
+/// The value of the `<input>` an input event came from.
+pub fn input_value(event: &InputEvent) -> String {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// A fresh random pseudonymization key: 16 bytes from the browser's CSPRNG, as hex.
+pub fn random_key_hex() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = gloo::utils::window()
+        .crypto()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes));
+    if filled.is_err() {
+        // No CSPRNG means no safe key: leave the field empty so the user types one.
+        return String::new();
+    }
+    crate::core::pseudo::hex(&bytes)
+}
+
+/// The time now by this computer's clock, ISO 8601 UTC (shown in reports as such).
+pub fn now_text() -> String {
+    // `toISOString` gives `2026-11-28T10:00:00.123Z`; the milliseconds add nothing here.
+    let iso = String::from(js_sys::Date::new_0().to_iso_string());
+    let seconds = iso.split('.').next().unwrap_or(&iso).to_string();
+    format!("{seconds}Z (UTC)")
+}
+
+/// Offers text as a file download (through a Blob URL of this document; nothing is sent).
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the export could not be prepared".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the export could not be prepared".to_string())?;
+    let document = gloo::utils::document();
+    let anchor = document
+        .create_element("a")
+        .map_err(|_| "the download could not start".to_string())?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "the download could not start".to_string())?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    // The browser has taken the blob once the click is handled; free it a little later.
+    gloo::timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }

@@ -15,7 +15,7 @@ use gloo::worker::{HandlerId, Registrable, Worker, WorkerScope};
 use crate::core::ingest::DataSet;
 use crate::core::report::summarize;
 use codec::Structured;
-use protocol::{LoadMode, Request, Response};
+use protocol::{ExportKind, ExportRequest, Exported, LoadMode, Request, Response};
 use read::{load, ReadOptions, Source};
 
 /// Registers the worker; called by the worker binary.
@@ -74,6 +74,16 @@ impl Worker for Analyzer {
                 held.sources.clear();
                 held.data = None;
             }
+            Request::Export(request) => {
+                let response = match self.held.borrow().data.as_ref() {
+                    Some(data) => match export(data, &request) {
+                        Ok(done) => Response::Exported(Box::new(done)),
+                        Err(e) => Response::ExportFailed(e),
+                    },
+                    None => Response::ExportFailed("No data set is loaded.".to_string()),
+                };
+                scope.respond(id, response);
+            }
         }
     }
 }
@@ -109,4 +119,62 @@ impl Analyzer {
             scope.respond(id, response);
         });
     }
+}
+
+/// Makes one export of the data set held, pseudonymized first in share mode.
+fn export(data: &DataSet, request: &ExportRequest) -> Result<Exported, String> {
+    use crate::core::{pseudo, report_html, view};
+    let shared;
+    let data = match &request.share_key {
+        Some(key) => {
+            shared = pseudo::pseudonymize(data, &pseudo::key_from_text(key));
+            &shared
+        }
+        None => data,
+    };
+    let suffix = if request.share_key.is_some() {
+        "-pseudonymized"
+    } else {
+        ""
+    };
+    let indices: Vec<u32> = if request.filter.is_empty() {
+        (0..u32::try_from(data.store.events.len()).unwrap_or(u32::MAX)).collect()
+    } else {
+        crate::core::analyze::query::run(&data.store, &request.filter).matches
+    };
+    let mut bytes = Vec::new();
+    let (name, mime) = match request.kind {
+        ExportKind::Csv => {
+            view::export_csv(&data.store, &indices, &mut bytes).map_err(|e| e.to_string())?;
+            ("provlens-events", "text/csv;charset=utf-8")
+        }
+        ExportKind::Json => {
+            view::export_json(&data.store, &indices, &mut bytes).map_err(|e| e.to_string())?;
+            ("provlens-events", "application/json")
+        }
+        ExportKind::Report => {
+            let options = report_html::ReportOptions {
+                produced_at: request.produced_at.clone(),
+                filter: request.filter.clone(),
+                include_events: request.include_events,
+                pseudonymized: request.share_key.is_some(),
+                findings: report_html::report_findings(&crate::core::findings::findings(
+                    &data.store,
+                    &crate::core::findings::FindingsConfig::default(),
+                )),
+            };
+            bytes = report_html::render_report(data, &options).into_bytes();
+            ("provlens-report", "text/html;charset=utf-8")
+        }
+    };
+    let extension = match request.kind {
+        ExportKind::Csv => "csv",
+        ExportKind::Json => "json",
+        ExportKind::Report => "html",
+    };
+    Ok(Exported {
+        file_name: format!("{name}{suffix}.{extension}"),
+        mime: mime.to_string(),
+        text: String::from_utf8(bytes).map_err(|e| e.to_string())?,
+    })
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::analyze::query::Filter;
 use crate::core::progress::FileProgress;
 use crate::core::report::Summary;
 
@@ -34,6 +35,40 @@ pub enum Request {
     Cancel,
     /// Drops the data set.
     Reset,
+    /// Writes an export or the audit report of the data set held.
+    Export(ExportRequest),
+}
+
+/// What to export.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    Csv,
+    Json,
+    /// The audit pack: one self-contained HTML file.
+    #[default]
+    Report,
+}
+
+/// An export of the events matching `filter`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    pub kind: ExportKind,
+    pub filter: Filter,
+    /// Share mode: the pseudonymization key, as typed or drawn at random; `None` exports the
+    /// data as read.
+    pub share_key: Option<String>,
+    /// For the report: list the events too.
+    pub include_events: bool,
+    /// For the report: the time now by this computer's clock.
+    pub produced_at: String,
+}
+
+/// A finished export, for the page to offer as a download.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exported {
+    pub file_name: String,
+    pub mime: String,
+    pub text: String,
 }
 
 /// What the worker tells the page.
@@ -48,4 +83,8 @@ pub enum Response {
     Failed(String),
     /// The worker panicked and is no longer usable; the page starts a new one.
     Crashed(String),
+    /// An export is ready.
+    Exported(Box<Exported>),
+    /// An export could not be made (no data set held, or writing failed).
+    ExportFailed(String),
 }

@@ -3,6 +3,7 @@
 pub mod action_counts;
 pub mod drop_zone;
 pub mod error_banner;
+pub mod export_bar;
 pub mod file_chips;
 pub mod kpi_tiles;
 pub mod loading_view;

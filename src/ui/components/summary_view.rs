@@ -9,6 +9,7 @@ use crate::worker::protocol::FileRef;
 
 use super::action_counts::ActionCounts;
 use super::drop_zone::DropZone;
+use super::export_bar::{ExportBar, ExportChoice};
 use super::file_chips::FileChips;
 use super::kpi_tiles::KpiTiles;
 
@@ -20,6 +21,7 @@ pub struct SummaryViewProps {
     /// Files that join the data set.
     pub on_add: Callback<Vec<FileRef>>,
     pub on_reset: Callback<()>,
+    pub on_export: Callback<ExportChoice>,
 }
 
 #[component]
@@ -43,6 +45,7 @@ pub fn SummaryView(props: &SummaryViewProps) -> Html {
                 <h1>{"Summary"}</h1>
                 <p class="muted" data-testid="time-range">{ range }</p>
             </div>
+            <ExportBar on_export={props.on_export.clone()} />
             <KpiTiles events={s.events} by_status={s.by_status.clone()} />
             <p class="muted totals-note">
                 { format!("{} duplicates kept once · {} records rejected", s.duplicates, s.rejected) }
