@@ -83,7 +83,8 @@ pub enum Command {
         seed: u64,
         /// Anomalies to plant (repeatable): silent-job, failure-spike, credential-errors,
         /// mass-deprovisioning, failed-onboarding, failed-deprovisioning, persistent-failure,
-        /// attribute-flapping, staged-deletes, or all.
+        /// attribute-flapping, staged-deletes, or all; lifecycle chains: on-time-joiners,
+        /// slow-joiner, orphaned-access, stalled-mover, or lifecycle for all four.
         #[arg(long = "anomaly")]
         anomalies: Vec<String>,
         /// Records per Graph page.
@@ -290,10 +291,19 @@ fn run_gen(
             planted.extend(Anomaly::NAMES.iter().filter_map(|n| Anomaly::named(n)));
             continue;
         }
+        if name.eq_ignore_ascii_case("lifecycle") {
+            planted.extend(
+                Anomaly::LIFECYCLE_NAMES
+                    .iter()
+                    .filter_map(|n| Anomaly::named(n)),
+            );
+            continue;
+        }
         planted.push(Anomaly::named(name).ok_or_else(|| {
             format!(
-                "unknown anomaly `{name}`; use one of {} or all",
-                Anomaly::NAMES.join(", ")
+                "unknown anomaly `{name}`; use one of {}, {}, all or lifecycle",
+                Anomaly::NAMES.join(", "),
+                Anomaly::LIFECYCLE_NAMES.join(", ")
             )
         })?);
     }
