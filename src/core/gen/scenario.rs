@@ -1099,8 +1099,10 @@ impl Sim {
                     let t = when(20);
                     planted.start_ms = t;
                     self.queue_origin(p, Op::Create, t);
+                    // The HR create runs in the HR job's next cycle (within the hour): hold the
+                    // downstream create until at least `hours` after it.
                     self.holds
-                        .insert((p, job_index(*job)), t + i64::from(*hours) * HOUR_MS);
+                        .insert((p, job_index(*job)), t + (i64::from(*hours) + 1) * HOUR_MS);
                     self.plant_chain(index, p, "joiner", None);
                     planted.count = 1;
                 }
@@ -1324,6 +1326,8 @@ impl Sim {
             p.reserved = true;
             p.from_api = false;
             p.employee_id = format!("{}", 900_000 + i);
+            // Contractor ids are numbered like employee ids; keep them unique too.
+            p.ext_id = format!("CTR-{}", 900_000 + i);
             p.manager %= initial.max(1);
             p.upn = p.upn.replace("@", &format!("{i}@"));
         }

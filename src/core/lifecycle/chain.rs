@@ -67,6 +67,8 @@ pub struct Account {
     upns: Vec<u32>,
     workers: Vec<u32>,
     names: Vec<u32>,
+    /// The worker ids as written (one per distinct value).
+    pub worker_ids: Vec<Sym>,
 }
 
 /// A join between two accounts.
@@ -308,7 +310,7 @@ pub fn chain(store: &Store) -> Chains {
             push_unique(&mut acc.names, canon.get(store, n));
         }
         if t == 0 {
-            push_unique(&mut acc.workers, canon.get(store, e.reportable_id));
+            add_worker(store, &mut canon, acc, e.reportable_id);
         }
         for step in store.steps_of(e) {
             for &(k, v) in store.details_of(step) {
@@ -342,7 +344,16 @@ fn add_role(
                 push_unique(&mut acc.upns, canon.get(store, v));
             }
         }
-        Role::Worker => push_unique(&mut acc.workers, canon.get(store, v)),
+        Role::Worker => add_worker(store, canon, acc, v),
+    }
+}
+
+fn add_worker(store: &Store, canon: &mut Canon, acc: &mut Account, v: Sym) {
+    if let Some(c) = canon.get(store, v) {
+        if !acc.workers.contains(&c) {
+            acc.workers.push(c);
+            acc.worker_ids.push(v);
+        }
     }
 }
 

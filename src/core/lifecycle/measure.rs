@@ -476,6 +476,9 @@ fn build_person(
         let Some(acc) = chains.accounts.get(a as usize) else {
             continue;
         };
+        for &w in &acc.worker_ids {
+            workers.insert(s(w));
+        }
         refs.push(AccountRef {
             job_id: s(acc.job),
             source_system: system_name(store.str(acc.source_system)).to_string(),
@@ -491,9 +494,6 @@ fn build_person(
                 if !u.is_empty() {
                     upns.insert(store.str(u).to_lowercase());
                 }
-            }
-            if acc.tier == 0 && !e.reportable_id.is_empty() {
-                workers.insert(s(e.reportable_id));
             }
             let Some(op) = ops.get(i as usize).copied().flatten() else {
                 continue;
