@@ -103,32 +103,53 @@ pub struct Chains {
 /// Case-insensitive canonical numbers for key text, computed once per interned string.
 #[derive(Default)]
 struct Canon {
-    by_sym: HashMap<Sym, u32>,
+    /// Per symbol: `UNSEEN`, `NONE` (blank), or the canonical number.
+    by_sym: Vec<u32>,
     by_text: HashMap<String, u32>,
     texts: Vec<String>,
 }
 
+const UNSEEN: u32 = u32::MAX;
+const NONE: u32 = u32::MAX - 1;
+
 impl Canon {
+    fn new(store: &Store) -> Canon {
+        Canon {
+            by_sym: vec![UNSEEN; store.strings.len()],
+            ..Canon::default()
+        }
+    }
+
     fn get(&mut self, store: &Store, sym: Sym) -> Option<u32> {
         if sym.is_empty() {
             return None;
         }
-        if let Some(&c) = self.by_sym.get(&sym) {
-            return (c != u32::MAX).then_some(c);
+        let cached = self.by_sym.get(sym.0 as usize).copied().unwrap_or(UNSEEN);
+        if cached != UNSEEN {
+            return (cached != NONE).then_some(cached);
         }
-        let text = store.str(sym).trim().to_lowercase();
+        let raw = store.str(sym).trim();
+        let lowered;
+        let text = if raw.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            lowered = raw.to_lowercase();
+            lowered.as_str()
+        } else {
+            raw
+        };
         let c = if text.is_empty() {
-            u32::MAX
-        } else if let Some(&c) = self.by_text.get(&text) {
+            NONE
+        } else if let Some(&c) = self.by_text.get(text) {
             c
         } else {
             let c = self.texts.len() as u32;
-            self.texts.push(text.clone());
-            self.by_text.insert(text, c);
+            self.texts.push(text.to_string());
+            self.by_text.insert(text.to_string(), c);
             c
         };
-        self.by_sym.insert(sym, c);
-        (c != u32::MAX).then_some(c)
+        if let Some(slot) = self.by_sym.get_mut(sym.0 as usize) {
+            *slot = c;
+        }
+        (c != NONE).then_some(c)
     }
 
     fn text(&self, c: u32) -> &str {
@@ -258,7 +279,7 @@ impl Uf {
 
 /// Builds accounts from the store's user events and chains them into persons.
 pub fn chain(store: &Store) -> Chains {
-    let mut canon = Canon::default();
+    let mut canon = Canon::new(store);
     let mut roles = Roles(HashMap::default());
     let mut group_cache: HashMap<Sym, bool> = HashMap::default();
     let mut tiers: HashMap<Sym, u8> = HashMap::default();

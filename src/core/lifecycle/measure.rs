@@ -54,12 +54,26 @@ pub fn analyze(store: &Store, config: &LifecycleConfig) -> LifecycleReport {
         }
     }
 
+    // Links per person, so that building a person never scans every link.
+    let mut links_of: Vec<Vec<usize>> = vec![Vec::new(); chains.persons];
+    for (i, l) in chains.links.iter().enumerate() {
+        let p = chains
+            .person_of
+            .get(l.from as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        if let Some(v) = links_of.get_mut(p as usize) {
+            v.push(i);
+        }
+    }
+
     let end = end_ms.unwrap_or(0);
     let mut out = Outputs::default();
     let mut persons = Vec::with_capacity(order.len());
     for (id, (_, name, p)) in order.into_iter().enumerate() {
         let accs = members.get(p as usize).cloned().unwrap_or_default();
-        let person = build_person(store, &chains, &ops, id as u32, name, &accs);
+        let links = links_of.get(p as usize).map_or(&[][..], |v| v.as_slice());
+        let person = build_person(store, &chains, &ops, (id as u32, name), &accs, links);
         ctx.measure(&person, end, &mut out);
         persons.push(person);
     }
@@ -462,16 +476,15 @@ fn build_person(
     store: &Store,
     chains: &Chains,
     ops: &[Option<LifecycleOp>],
-    id: u32,
-    name: String,
+    (id, name): (u32, String),
     accounts: &[u32],
+    link_indices: &[usize],
 ) -> Person {
     let s = |sym: Sym| store.str(sym).to_string();
     let mut upns = std::collections::BTreeSet::new();
     let mut workers = std::collections::BTreeSet::new();
     let mut refs = Vec::new();
     let mut lanes: Vec<Lane> = Vec::new();
-    let mut lane_of: HashMap<(LaneRole, String), usize> = HashMap::default();
     for &a in accounts {
         let Some(acc) = chains.accounts.get(a as usize) else {
             continue;
@@ -507,29 +520,36 @@ fn build_person(
                 error_code: s(e.error_code),
                 event: i,
             };
-            let mut sides = vec![(
+            let target = (
                 LaneRole::Target,
-                system_name(store.str(e.target_system.name)).to_string(),
+                system_name(store.str(e.target_system.name)),
                 acc.tier,
-            )];
-            if acc.tier == 0 {
-                sides.push((
+            );
+            let source = (acc.tier == 0).then(|| {
+                (
                     LaneRole::Source,
-                    system_name(store.str(e.source_system.name)).to_string(),
+                    system_name(store.str(e.source_system.name)),
                     0,
-                ));
-            }
-            for (role, system, tier) in sides {
-                let l = *lane_of.entry((role, system.clone())).or_insert_with(|| {
-                    lanes.push(Lane {
-                        system,
-                        role,
-                        tier,
-                        entries: Vec::new(),
-                        enabled_at_end: None,
-                    });
-                    lanes.len() - 1
-                });
+                )
+            });
+            for (role, system, tier) in std::iter::once(target).chain(source) {
+                // A person has a handful of lanes: a scan beats hashing an owned key.
+                let l = match lanes
+                    .iter()
+                    .position(|l| l.role == role && l.system == system)
+                {
+                    Some(l) => l,
+                    None => {
+                        lanes.push(Lane {
+                            system: system.to_string(),
+                            role,
+                            tier,
+                            entries: Vec::new(),
+                            enabled_at_end: None,
+                        });
+                        lanes.len() - 1
+                    }
+                };
                 if let Some(lane) = lanes.get_mut(l) {
                     lane.tier = lane.tier.min(tier);
                     lane.entries.push(entry.clone());
@@ -546,9 +566,9 @@ fn build_person(
     // Source lanes (HR) first.
     lanes.sort_by_key(|l| l.role != LaneRole::Source);
     let position = |a: u32| accounts.iter().position(|&x| x == a).map(|p| p as u32);
-    let links = chains
-        .links
+    let links = link_indices
         .iter()
+        .filter_map(|&i| chains.links.get(i))
         .filter_map(|l| {
             Some(Link {
                 key: l.key,
