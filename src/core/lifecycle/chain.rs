@@ -160,6 +160,7 @@ impl Canon {
 /// What a step-detail or modified-property name says about its value.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
+    Unseen,
     None,
     SourceAnchor,
     TargetAnchor,
@@ -188,11 +189,22 @@ fn role_of(name: &str) -> Role {
     }
 }
 
-struct Roles(HashMap<Sym, Role>);
+/// Roles per symbol index: step details repeat the same few key names a million times.
+struct Roles(Vec<Role>);
 
 impl Roles {
     fn get(&mut self, store: &Store, sym: Sym) -> Role {
-        *self.0.entry(sym).or_insert_with(|| role_of(store.str(sym)))
+        match self.0.get(sym.0 as usize).copied() {
+            Some(Role::Unseen) => {
+                let r = role_of(store.str(sym));
+                if let Some(slot) = self.0.get_mut(sym.0 as usize) {
+                    *slot = r;
+                }
+                r
+            }
+            Some(r) => r,
+            None => role_of(store.str(sym)),
+        }
     }
 }
 
@@ -280,7 +292,7 @@ impl Uf {
 /// Builds accounts from the store's user events and chains them into persons.
 pub fn chain(store: &Store) -> Chains {
     let mut canon = Canon::new(store);
-    let mut roles = Roles(HashMap::default());
+    let mut roles = Roles(vec![Role::Unseen; store.strings.len()]);
     let mut group_cache: HashMap<Sym, bool> = HashMap::default();
     let mut tiers: HashMap<Sym, u8> = HashMap::default();
     let mut index: HashMap<(Sym, Sym), u32> = HashMap::default();
@@ -357,7 +369,7 @@ fn add_role(
         return;
     }
     match roles.get(store, k) {
-        Role::None => {}
+        Role::None | Role::Unseen => {}
         Role::SourceAnchor => push_unique(&mut acc.source_ids, canon.get(store, v)),
         Role::TargetAnchor => push_unique(&mut acc.target_ids, canon.get(store, v)),
         Role::Upn => {
