@@ -764,3 +764,19 @@ pub fn render_persons(r: &LifecycleReport, query: &str) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration_ms;
+
+    #[test]
+    fn sla_flags_read_units() {
+        assert_eq!(parse_duration_ms("8h"), Ok(8 * 3_600_000));
+        assert_eq!(parse_duration_ms("90m"), Ok(90 * 60_000));
+        assert_eq!(parse_duration_ms("1.5h"), Ok(5_400_000));
+        assert_eq!(parse_duration_ms("2d"), Ok(2 * 86_400_000));
+        assert_eq!(parse_duration_ms("3"), Ok(3 * 3_600_000));
+        assert!(parse_duration_ms("soon").is_err());
+        assert!(parse_duration_ms("5w").is_err());
+    }
+}

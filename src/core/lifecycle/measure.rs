@@ -795,3 +795,32 @@ fn orphan(
         sla_ms,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        assert_eq!(percentile(&v, 0.5), 5);
+        assert_eq!(percentile(&v, 0.9), 9);
+        assert_eq!(percentile(&[42], 0.9), 42);
+        assert_eq!(percentile(&[], 0.5), 0);
+    }
+
+    #[test]
+    fn attribute_names_match_across_systems() {
+        assert_eq!(
+            short_name("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"),
+            "department"
+        );
+        let config = LifecycleConfig::default();
+        let mut s = Store::default();
+        let names = ["jobTitle", "Title", "ManagerId", "telephoneNumber"];
+        let syms: Vec<Sym> = names.iter().map(|n| s.strings.intern(n)).collect();
+        let mut ctx = Ctx::new(&s, &config);
+        let got: Vec<Option<usize>> = syms.iter().map(|&n| ctx.attr(n)).collect();
+        assert_eq!(got, vec![Some(1), Some(1), Some(2), None]);
+    }
+}
