@@ -308,6 +308,13 @@ fn check_planted(g: &Generated) {
                     assert_eq!(last, Some(Status::Success), "{name}: recovers");
                 }
             }
+            // Lifecycle chains are checked against the lifecycle analysis in tests/lifecycle.rs.
+            Anomaly::OnTimeJoiners { .. }
+            | Anomaly::SlowJoiner { .. }
+            | Anomaly::OrphanedAccess { .. }
+            | Anomaly::StalledMover { .. } => {
+                assert!(!p.chains.is_empty(), "{name}: chains recorded");
+            }
             Anomaly::AttributeFlapping { people, flips, .. } => {
                 assert_eq!(p.count, people * flips, "{name}");
                 for sid in &p.source_ids {

@@ -17,6 +17,7 @@ use crate::core::findings::{
 };
 use crate::core::gen::{generate, write_format, Anomaly, GenConfig, GenFormat, Wrap, WriteOptions};
 use crate::core::ingest::{DataSet, Ingest};
+use crate::core::lifecycle::{self, LaneRole, LifecycleConfig, LifecycleReport, MovementReport};
 use crate::core::report::{summarize, Summary};
 use crate::core::report_html::{render_report, ReportOptions};
 use crate::core::view::{export_csv, export_json};
@@ -32,6 +33,7 @@ fn now_text() -> String {
         crate::core::time::format_iso(ms - ms.rem_euclid(1000))
     )
 }
+use crate::core::time::format_duration_ms;
 
 /// Offline analyzer for Microsoft Entra ID provisioning logs. No data leaves this machine.
 #[derive(Debug, Parser)]
@@ -94,6 +96,27 @@ pub enum Command {
         #[arg(short = 'o', long = "out")]
         out: PathBuf,
     },
+    /// Follows each person from HR to every app: joiner, leaver and mover latencies per system,
+    /// orphaned access, SLA breaches; with --person, one person's swimlanes.
+    Lifecycle {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the full report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Joiner SLA, e.g. 8h, 90m, 2d.
+        #[arg(long, value_parser = parse_duration_ms)]
+        joiner_sla: Option<i64>,
+        /// Leaver SLA, e.g. 1h.
+        #[arg(long, value_parser = parse_duration_ms)]
+        leaver_sla: Option<i64>,
+        /// Mover SLA, e.g. 8h.
+        #[arg(long, value_parser = parse_duration_ms)]
+        mover_sla: Option<i64>,
+        /// Show the swimlanes of the persons matching a name, UPN, worker id or object id.
+        #[arg(long)]
+        person: Option<String>,
+    },
     /// Writes a synthetic, deterministic tenant export (for tests, demos and benchmarks).
     Gen {
         /// portal-json, graph, graph-beta, sdk, diagnostic, eventhub, la-csv, la-json,
@@ -109,7 +132,8 @@ pub enum Command {
         seed: u64,
         /// Anomalies to plant (repeatable): silent-job, failure-spike, credential-errors,
         /// mass-deprovisioning, failed-onboarding, failed-deprovisioning, persistent-failure,
-        /// attribute-flapping, staged-deletes, or all.
+        /// attribute-flapping, staged-deletes, or all; lifecycle chains: on-time-joiners,
+        /// slow-joiner, orphaned-access, stalled-mover, or lifecycle for all four.
         #[arg(long = "anomaly")]
         anomalies: Vec<String>,
         /// Records per Graph page.
@@ -347,6 +371,37 @@ pub fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Lifecycle {
+            files,
+            json,
+            joiner_sla,
+            leaver_sla,
+            mover_sla,
+            person,
+        } => {
+            let data = load(&files);
+            let defaults = LifecycleConfig::default();
+            let config = LifecycleConfig {
+                joiner_sla_ms: joiner_sla.unwrap_or(defaults.joiner_sla_ms),
+                leaver_sla_ms: leaver_sla.unwrap_or(defaults.leaver_sla_ms),
+                mover_sla_ms: mover_sla.unwrap_or(defaults.mover_sla_ms),
+                ..defaults
+            };
+            let report = lifecycle::analyze(&data.store, &config);
+            let text = match (&person, json) {
+                (Some(q), true) => to_json(&report.find_persons(q)),
+                (None, true) => to_json(&report),
+                (Some(q), false) => render_persons(&report, q),
+                (None, false) => render_lifecycle(&report),
+            };
+            print(&text);
+            if let Some(q) = &person {
+                if report.find_persons(q).is_empty() {
+                    eprintln!("provlens: no person matches `{q}` in the loaded files");
+                }
+            }
+            exit_code(&data)
         }
         Command::Gen {
             format,
@@ -592,10 +647,19 @@ fn run_gen(
             planted.extend(Anomaly::NAMES.iter().filter_map(|n| Anomaly::named(n)));
             continue;
         }
+        if name.eq_ignore_ascii_case("lifecycle") {
+            planted.extend(
+                Anomaly::LIFECYCLE_NAMES
+                    .iter()
+                    .filter_map(|n| Anomaly::named(n)),
+            );
+            continue;
+        }
         planted.push(Anomaly::named(name).ok_or_else(|| {
             format!(
-                "unknown anomaly `{name}`; use one of {} or all",
-                Anomaly::NAMES.join(", ")
+                "unknown anomaly `{name}`; use one of {}, {}, all or lifecycle",
+                Anomaly::NAMES.join(", "),
+                Anomaly::LIFECYCLE_NAMES.join(", ")
             )
         })?);
     }
@@ -798,4 +862,277 @@ pub fn render_summary(s: &Summary) -> String {
         }
     }
     o
+}
+
+/// Reads `8h`, `90m`, `45s`, `2d` or a bare number of hours.
+pub fn parse_duration_ms(text: &str) -> Result<i64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let (num, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => t.split_at(i),
+        None => (t.as_str(), "h"),
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 8h, 90m or 2d"))?;
+    let unit_ms = match unit.trim() {
+        "ms" => 1.0,
+        "s" | "sec" => 1_000.0,
+        "m" | "min" => 60_000.0,
+        "h" | "hr" | "hours" => 3_600_000.0,
+        "d" | "day" | "days" => 86_400_000.0,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}`; use ms, s, m, h or d"
+            ))
+        }
+    };
+    if !(n.is_finite() && n >= 0.0) {
+        return Err(format!("`{text}` must be a non-negative duration"));
+    }
+    Ok((n * unit_ms).round() as i64)
+}
+
+fn dur(ms: i64) -> String {
+    format_duration_ms(ms)
+}
+
+fn render_movement(o: &mut String, title: &str, m: &MovementReport, what: &str) {
+    o.push_str(&format!(
+        "\n{title} — {} {what} followed, SLA {}\n",
+        m.followed,
+        dur(m.sla_ms)
+    ));
+    if m.by_system.is_empty() {
+        o.push_str("  (none in the data)\n");
+        return;
+    }
+    o.push_str(&format!(
+        "  {:<26} {:>6} {:>12} {:>12} {:>12} {:>9} {:>6}\n",
+        "system", "done", "median", "p90", "max", "over SLA", "open"
+    ));
+    for s in &m.by_system {
+        o.push_str(&format!(
+            "  {:<26} {:>6} {:>12} {:>12} {:>12} {:>9} {:>6}\n",
+            s.system,
+            s.count,
+            dur(s.median_ms),
+            dur(s.p90_ms),
+            dur(s.max_ms),
+            s.over_sla,
+            s.open
+        ));
+    }
+    let mut slowest: Vec<&lifecycle::Measure> =
+        m.by_system.iter().flat_map(|s| s.slowest.iter()).collect();
+    slowest.sort_by(|a, b| (b.latency_ms, a.person).cmp(&(a.latency_ms, b.person)));
+    let shown: Vec<_> = slowest
+        .iter()
+        .filter(|x| x.latency_ms > 0)
+        .take(5)
+        .collect();
+    if !shown.is_empty() {
+        o.push_str("  slowest:\n");
+        for x in shown {
+            let attr = x
+                .attribute
+                .as_ref()
+                .map(|a| format!(" [{a} → {}]", x.value.as_deref().unwrap_or("")))
+                .unwrap_or_default();
+            o.push_str(&format!(
+                "    {:<24} {:<26} {:>12}{attr}\n",
+                x.person_name,
+                x.system,
+                dur(x.latency_ms)
+            ));
+        }
+    }
+    let overdue: Vec<_> = m.open.iter().filter(|x| x.latency_ms > m.sla_ms).collect();
+    let waiting = m.open.len() - overdue.len();
+    if !overdue.is_empty() {
+        o.push_str(&format!("  never arrived ({}):\n", overdue.len()));
+        for x in overdue.iter().take(10) {
+            let attr = x
+                .attribute
+                .as_ref()
+                .map(|a| format!(" [{a} → {}]", x.value.as_deref().unwrap_or("")))
+                .unwrap_or_default();
+            o.push_str(&format!(
+                "    {:<24} {:<26} {:>12} since{attr}\n",
+                x.person_name,
+                x.system,
+                dur(x.latency_ms)
+            ));
+        }
+        if overdue.len() > 10 {
+            o.push_str(&format!(
+                "    … and {} more (use --json)\n",
+                overdue.len() - 10
+            ));
+        }
+    }
+    if waiting > 0 {
+        o.push_str(&format!(
+            "  {waiting} still under way at the end of the data (within the SLA)\n"
+        ));
+    }
+}
+
+/// The lifecycle report as readable tables.
+pub fn render_lifecycle(r: &LifecycleReport) -> String {
+    let mut o = String::new();
+    let links: usize = r.persons.iter().map(|p| p.links.len()).sum();
+    o.push_str(&format!(
+        "Lifecycle: {} persons, {} cross-job links, {} ambiguous links kept apart; end of data {}\n",
+        r.persons.len(),
+        links,
+        r.ambiguous.len(),
+        r.end.as_deref().unwrap_or("-")
+    ));
+    render_movement(&mut o, "Joiners", &r.joiners, "joiners");
+    render_movement(&mut o, "Leavers", &r.leavers, "leavers");
+    render_movement(&mut o, "Movers", &r.movers, "attribute changes");
+    o.push_str(&format!("\nOrphaned access ({})\n", r.orphans.len()));
+    for i in &r.orphans {
+        o.push_str(&format!(
+            "  [high] {}\n         {}\n",
+            i.title, i.explanation
+        ));
+    }
+    if !r.pending_deprovisioning.is_empty() {
+        o.push_str(&format!(
+            "  {} account(s) of recent leavers not disabled yet (within the leaver SLA)\n",
+            r.pending_deprovisioning.len()
+        ));
+    }
+    o.push_str(&format!("\nSLA breaches ({})\n", r.breaches.len()));
+    for b in r.breaches.iter().take(30) {
+        let sev = match b.severity {
+            lifecycle::Severity::High => "high",
+            lifecycle::Severity::Medium => "medium",
+            lifecycle::Severity::Low => "low",
+        };
+        o.push_str(&format!("  [{sev}] {}\n", b.title));
+    }
+    if r.breaches.len() > 30 {
+        o.push_str(&format!(
+            "  … and {} more (use --json)\n",
+            r.breaches.len() - 30
+        ));
+    }
+    if !r.ambiguous.is_empty() {
+        o.push_str(&format!(
+            "\nAmbiguous links ({}), not merged\n",
+            r.ambiguous.len()
+        ));
+        for a in r.ambiguous.iter().take(10) {
+            let who: Vec<String> = a
+                .accounts
+                .iter()
+                .map(|x| format!("{} in {}", x.person_name, x.system))
+                .collect();
+            o.push_str(&format!(
+                "  {} `{}`: {} ({})\n",
+                a.key.as_str(),
+                a.value,
+                a.reason,
+                who.join("; ")
+            ));
+        }
+    }
+    o
+}
+
+/// The swimlanes of the persons matching `query`.
+pub fn render_persons(r: &LifecycleReport, query: &str) -> String {
+    let mut o = String::new();
+    let found = r.find_persons(query);
+    if found.is_empty() {
+        o.push_str(&format!("No person matches `{query}`.\n"));
+    }
+    for p in found {
+        o.push_str(&format!("\n{} (person {})\n", p.name, p.id));
+        if !p.upns.is_empty() {
+            o.push_str(&format!("  UPN:       {}\n", p.upns.join(", ")));
+        }
+        if !p.worker_ids.is_empty() {
+            o.push_str(&format!("  worker id: {}\n", p.worker_ids.join(", ")));
+        }
+        for l in &p.links {
+            let side = |i: u32| {
+                p.accounts
+                    .get(i as usize)
+                    .map(|a| format!("{} {}", a.target_system, a.source_id))
+                    .unwrap_or_default()
+            };
+            o.push_str(&format!(
+                "  linked by {:<20} {} ⇄ {}\n",
+                l.key.as_str(),
+                side(l.from),
+                side(l.to)
+            ));
+        }
+        for lane in &p.lanes {
+            let role = match lane.role {
+                LaneRole::Source => "source",
+                LaneRole::Target => "target",
+            };
+            let state = match lane.enabled_at_end {
+                Some(true) => "enabled at end",
+                Some(false) => "disabled/absent at end",
+                None => "state unknown",
+            };
+            o.push_str(&format!("  ── {} ({role}, {state})\n", lane.system));
+            for e in &lane.entries {
+                o.push_str(&format!(
+                    "     {}  {:<13} {:<8} {}\n",
+                    e.time.as_deref().unwrap_or("-"),
+                    e.op.as_str(),
+                    e.status.as_str(),
+                    e.error_code
+                ));
+            }
+        }
+        for (title, m) in [
+            ("joiner", &r.joiners),
+            ("leaver", &r.leavers),
+            ("mover", &r.movers),
+        ] {
+            for x in m
+                .completed
+                .iter()
+                .chain(&m.open)
+                .filter(|x| x.person == p.id)
+            {
+                let attr = x
+                    .attribute
+                    .as_ref()
+                    .map(|a| format!(" {a} → {}", x.value.as_deref().unwrap_or("")))
+                    .unwrap_or_default();
+                let how = if x.completed() {
+                    format!("after {}", dur(x.latency_ms))
+                } else {
+                    format!("NOT YET, {} since", dur(x.latency_ms))
+                };
+                o.push_str(&format!("  {title}{attr}: {} {how}\n", x.system));
+            }
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration_ms;
+
+    #[test]
+    fn sla_flags_read_units() {
+        assert_eq!(parse_duration_ms("8h"), Ok(8 * 3_600_000));
+        assert_eq!(parse_duration_ms("90m"), Ok(90 * 60_000));
+        assert_eq!(parse_duration_ms("1.5h"), Ok(5_400_000));
+        assert_eq!(parse_duration_ms("2d"), Ok(2 * 86_400_000));
+        assert_eq!(parse_duration_ms("3"), Ok(3 * 3_600_000));
+        assert!(parse_duration_ms("soon").is_err());
+        assert!(parse_duration_ms("5w").is_err());
+    }
 }

@@ -7,6 +7,7 @@ pub mod findings;
 pub mod gen;
 pub mod ingest;
 pub mod kb;
+pub mod lifecycle;
 pub mod model;
 pub mod parse;
 pub mod progress;

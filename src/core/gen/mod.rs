@@ -105,6 +105,14 @@ pub enum Anomaly {
     },
     /// One cycle holds `count` deletes as `StagedDelete` (accidental-deletion prevention).
     StagedDeletes { job: JobKind, count: u32 },
+    /// `people` new hires in the HR job `job` who reach every downstream system on time.
+    OnTimeJoiners { job: JobKind, people: u32 },
+    /// A new hire whose account in `job` is created only `hours` after the HR create.
+    SlowJoiner { job: JobKind, hours: u32 },
+    /// A new hire who later leaves; the disable (and delete) never reaches `job`.
+    OrphanedAccess { job: JobKind },
+    /// A new hire whose later department change never reaches `job` (nor anything after it).
+    StalledMover { job: JobKind },
 }
 
 impl Anomaly {
@@ -119,6 +127,14 @@ impl Anomaly {
         "persistent-failure",
         "attribute-flapping",
         "staged-deletes",
+    ];
+
+    /// The lifecycle chains the CLI accepts (planted only when asked for, like the others).
+    pub const LIFECYCLE_NAMES: [&'static str; 4] = [
+        "on-time-joiners",
+        "slow-joiner",
+        "orphaned-access",
+        "stalled-mover",
     ];
 
     /// The anomaly with its default parameters, by name.
@@ -162,13 +178,32 @@ impl Anomaly {
                 job: JobKind::Salesforce,
                 count: 45,
             },
+            "on-time-joiners" => Anomaly::OnTimeJoiners {
+                job: JobKind::Workday,
+                people: 3,
+            },
+            "slow-joiner" => Anomaly::SlowJoiner {
+                job: JobKind::Salesforce,
+                hours: 30,
+            },
+            "orphaned-access" => Anomaly::OrphanedAccess {
+                job: JobKind::Dropbox,
+            },
+            "stalled-mover" => Anomaly::StalledMover {
+                job: JobKind::CloudSync,
+            },
             _ => return None,
         };
         Some(a)
     }
 
     pub fn name(&self) -> &'static str {
+        let lifecycle = |i: usize| Anomaly::LIFECYCLE_NAMES[i];
         let i = match self {
+            Anomaly::OnTimeJoiners { .. } => return lifecycle(0),
+            Anomaly::SlowJoiner { .. } => return lifecycle(1),
+            Anomaly::OrphanedAccess { .. } => return lifecycle(2),
+            Anomaly::StalledMover { .. } => return lifecycle(3),
             Anomaly::SilentJob { .. } => 0,
             Anomaly::FailureSpike { .. } => 1,
             Anomaly::CredentialErrors { .. } => 2,
@@ -192,7 +227,11 @@ impl Anomaly {
             | Anomaly::FailedDeprovisioning { job, .. }
             | Anomaly::PersistentFailure { job, .. }
             | Anomaly::AttributeFlapping { job, .. }
-            | Anomaly::StagedDeletes { job, .. } => *job,
+            | Anomaly::StagedDeletes { job, .. }
+            | Anomaly::OnTimeJoiners { job, .. }
+            | Anomaly::SlowJoiner { job, .. }
+            | Anomaly::OrphanedAccess { job }
+            | Anomaly::StalledMover { job } => *job,
         }
     }
 }
@@ -318,6 +357,38 @@ pub struct Planted {
     pub attribute: Option<String>,
     /// The planted count: failures with the dominant code, disables, staged deletes, flips…
     pub count: u32,
+    /// For lifecycle anomalies: each planted person's change and when it reached each system.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chains: Vec<PlantedChain>,
+}
+
+/// One planted person's change followed from HR to every downstream system.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PlantedChain {
+    pub display_name: String,
+    pub upn: String,
+    /// The HR worker id (employee id).
+    pub worker_id: String,
+    /// `joiner`, `leaver` or `mover`.
+    pub movement: String,
+    /// For movers: the attribute (as the HR job names it) and its new value.
+    pub attribute: Option<String>,
+    pub value: Option<String>,
+    pub upstream_system: String,
+    /// The HR job's first event with the change (its first attempt).
+    pub upstream_event_id: Option<String>,
+    pub upstream_ms: Option<i64>,
+    /// Every downstream system the person has an account in, in flow order.
+    pub hops: Vec<PlantedHop>,
+}
+
+/// When the change reached one system: its first successful event, or `None` if never.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PlantedHop {
+    pub system: String,
+    pub job_id: String,
+    pub event_id: Option<String>,
+    pub time_ms: Option<i64>,
 }
 
 /// The manifest of a generated data set.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::rng::Rng;
 use super::{
     Anomaly, GenConfig, GenError, GenEvent, GenIdentity, GenModified, GenStep, GenSystem,
-    Generated, JobKind, JobTruth, Planted, Truth, CYCLE_MS,
+    Generated, JobKind, JobTruth, Planted, PlantedChain, PlantedHop, Truth, CYCLE_MS,
 };
 use crate::core::model::{Action, Status, StepType};
 
@@ -468,6 +468,38 @@ struct Sim {
     groups: Vec<Group>,
     queues: Vec<Vec<Pending>>,
     planted: Vec<Planted>,
+    /// Planted lifecycle chains: a create for (person, job) is not ready before this time.
+    holds: BTreeMap<(usize, usize), i64>,
+    /// Planted lifecycle chains: this op never flows to (person, job).
+    drops: HashSet<(usize, usize, OpKind)>,
+    chain_plants: Vec<ChainPlant>,
+}
+
+/// The kind of an [`Op`], for the planted drops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum OpKind {
+    Create,
+    Update,
+    Disable,
+    Delete,
+}
+
+fn op_kind(op: &Op) -> OpKind {
+    match op {
+        Op::Create => OpKind::Create,
+        Op::Update(_) => OpKind::Update,
+        Op::Disable => OpKind::Disable,
+        Op::Delete => OpKind::Delete,
+    }
+}
+
+/// A planted person whose chain is recorded in the manifest once the events exist.
+struct ChainPlant {
+    planted: usize,
+    person: usize,
+    movement: &'static str,
+    /// For movers: the department's new value.
+    value: Option<String>,
 }
 
 /// Runs the simulation.
@@ -501,6 +533,9 @@ pub fn run(config: &GenConfig) -> Generated {
         groups: Vec::new(),
         queues: vec![Vec::new(); 6],
         planted: Vec::new(),
+        holds: BTreeMap::new(),
+        drops: HashSet::new(),
+        chain_plants: Vec::new(),
     };
     sim.make_people(&mut people_rng, initial + origins / 2 + 16, initial);
     sim.make_groups(&mut people_rng);
@@ -561,6 +596,7 @@ pub fn run(config: &GenConfig) -> Generated {
         }
     }
     events.sort_by_key(|e| e.time_ms);
+    sim.fill_chains(&events);
     for p in &mut sim.planted {
         p.event_ids.sort_by_key(|id| id.clone());
     }
@@ -955,7 +991,21 @@ impl Sim {
                 error_code: None,
                 attribute: None,
                 count: 0,
+                chains: Vec::new(),
             };
+            // Lifecycle chains start at the HR job and flow through cloud sync.
+            let lifecycle = matches!(
+                a,
+                Anomaly::OnTimeJoiners { .. }
+                    | Anomaly::SlowJoiner { .. }
+                    | Anomaly::OrphanedAccess { .. }
+                    | Anomaly::StalledMover { .. }
+            );
+            if lifecycle && !(self.has(JobKind::Workday) && self.has(JobKind::CloudSync)) {
+                continue;
+            }
+            let span = end - start;
+            let when = |percent: i64| start + span * percent / 100;
             let mut add = |k: usize, t: Task| tasks.entry((j, k)).or_default().push(t);
             match a {
                 Anomaly::SilentJob { hours, .. } => {
@@ -1035,6 +1085,59 @@ impl Sim {
                         add(last, Task::Persistent(index, ps, true));
                     }
                 }
+                Anomaly::OnTimeJoiners { people, .. } => {
+                    planted.start_ms = when(15);
+                    for i in 0..*people {
+                        let p = self.lifecycle_person(rng, initial);
+                        self.queue_origin(p, Op::Create, when(15 + 2 * i64::from(i)));
+                        self.plant_chain(index, p, "joiner", None);
+                    }
+                    planted.count = *people;
+                }
+                Anomaly::SlowJoiner { job, hours } => {
+                    let p = self.lifecycle_person(rng, initial);
+                    let t = when(20);
+                    planted.start_ms = t;
+                    self.queue_origin(p, Op::Create, t);
+                    // The HR create runs in the HR job's next cycle (within the hour): hold the
+                    // downstream create until at least `hours` after it.
+                    self.holds
+                        .insert((p, job_index(*job)), t + (i64::from(*hours) + 1) * HOUR_MS);
+                    self.plant_chain(index, p, "joiner", None);
+                    planted.count = 1;
+                }
+                Anomaly::OrphanedAccess { job } => {
+                    let p = self.lifecycle_person(rng, initial);
+                    planted.start_ms = when(35);
+                    self.queue_origin(p, Op::Create, when(10));
+                    self.queue_origin(p, Op::Disable, when(35));
+                    for kind in [OpKind::Disable, OpKind::Delete] {
+                        self.drops.insert((p, job_index(*job), kind));
+                    }
+                    self.plant_chain(index, p, "leaver", None);
+                    planted.count = 1;
+                }
+                Anomaly::StalledMover { job } => {
+                    let p = self.lifecycle_person(rng, initial);
+                    planted.start_ms = when(50);
+                    planted.attribute = Some("department".into());
+                    let old = self
+                        .people
+                        .get(p)
+                        .map(|x| x.department.clone())
+                        .unwrap_or_default();
+                    let new = other(rng, &DEPARTMENTS, &old);
+                    self.queue_origin(p, Op::Create, when(12));
+                    let change = Change {
+                        attr: Attr::Department,
+                        old,
+                        new: new.clone(),
+                    };
+                    self.queue_origin(p, Op::Update(vec![change]), when(50));
+                    self.drops.insert((p, job_index(*job), OpKind::Update));
+                    self.plant_chain(index, p, "mover", Some(new));
+                    planted.count = 1;
+                }
                 Anomaly::AttributeFlapping { people, flips, .. } => {
                     let k = at(0.55);
                     planted.attribute = Some("department".into());
@@ -1062,6 +1165,159 @@ impl Sim {
         tasks
     }
 
+    /// A new hire for a planted lifecycle chain, assigned to every app.
+    fn lifecycle_person(&mut self, rng: &mut Rng, initial: usize) -> usize {
+        let p = self.new_person(rng, initial);
+        if let Some(x) = self.people.get_mut(p) {
+            x.apps = [true; 3];
+        }
+        p
+    }
+
+    /// Queues a change at the person's HR source.
+    fn queue_origin(&mut self, p: usize, op: Op, ready_ms: i64) {
+        for j in self.origin_jobs(p) {
+            if let Some(q) = self.queues.get_mut(j) {
+                q.push(Pending {
+                    person: p,
+                    op: op.clone(),
+                    ready_ms,
+                    retry: false,
+                });
+            }
+        }
+    }
+
+    fn plant_chain(
+        &mut self,
+        planted: usize,
+        person: usize,
+        movement: &'static str,
+        value: Option<String>,
+    ) {
+        if let Some(x) = self.people.get(person) {
+            let sid = source_identity(JobKind::Workday, x).id;
+            if let Some(p) = self.planted.get_mut(planted) {
+                p.source_ids.push(sid.clone());
+            }
+        }
+        self.chain_plants.push(ChainPlant {
+            planted,
+            person,
+            movement,
+            value,
+        });
+    }
+
+    /// Records in the manifest when each planted chain's change reached each system, from the
+    /// generated events themselves.
+    fn fill_chains(&mut self, events: &[GenEvent]) {
+        let plants = std::mem::take(&mut self.chain_plants);
+        for plant in &plants {
+            let Some(person) = self.people.get(plant.person) else {
+                continue;
+            };
+            let mut jobs = vec![job_index(JobKind::Workday), job_index(JobKind::CloudSync)];
+            jobs.extend(self.app_jobs_of(plant.person));
+            let of_job = |j: usize| -> Vec<&GenEvent> {
+                let Some(job) = self.job(j) else {
+                    return Vec::new();
+                };
+                let sid = source_identity(job.kind, person).id;
+                events
+                    .iter()
+                    .filter(|e| e.job_id == job.job_id && e.source.id == sid)
+                    .collect()
+            };
+            let attr_of = |j: usize| JobKind::ALL.get(j).map(|k| attr_name(*k, Attr::Department));
+            let carries = |e: &GenEvent, j: usize| {
+                let (Some(name), Some(v)) = (attr_of(j), plant.value.as_deref()) else {
+                    return false;
+                };
+                e.modified
+                    .iter()
+                    .any(|m| m.name == name && m.new.as_deref() == Some(v))
+            };
+            let off = |e: &GenEvent| {
+                matches!(e.action, Action::Disable | Action::Delete)
+                    || (e.action == Action::Update
+                        && e.modified.iter().any(|m| {
+                            m.name == "accountEnabled" && m.new.as_deref() == Some("False")
+                        }))
+            };
+            let hr = of_job(job_index(JobKind::Workday));
+            let upstream = hr.iter().find(|e| {
+                e.status != Status::Skipped
+                    && match plant.movement {
+                        "joiner" => e.action == Action::Create,
+                        "leaver" => matches!(e.action, Action::Disable | Action::Delete),
+                        _ => carries(e, job_index(JobKind::Workday)),
+                    }
+            });
+            let t = upstream.map(|e| e.time_ms);
+            let hops = jobs
+                .iter()
+                .filter_map(|&j| {
+                    let job = self.job(j)?;
+                    let hit = of_job(j).into_iter().find(|e| {
+                        e.status == Status::Success
+                            && t.is_some_and(|t| e.time_ms >= t)
+                            && match plant.movement {
+                                "joiner" => e.action == Action::Create,
+                                "leaver" => off(e),
+                                _ => carries(e, j),
+                            }
+                    });
+                    Some(PlantedHop {
+                        system: job.target.name.clone(),
+                        job_id: job.job_id.clone(),
+                        event_id: hit.map(|e| e.id.clone()),
+                        time_ms: hit.map(|e| e.time_ms),
+                    })
+                })
+                .collect::<Vec<_>>();
+            let chain = PlantedChain {
+                display_name: person.display(),
+                upn: person.upn.clone(),
+                worker_id: person.employee_id.clone(),
+                movement: plant.movement.to_string(),
+                attribute: plant
+                    .value
+                    .as_ref()
+                    .and(attr_of(job_index(JobKind::Workday)).map(str::to_string)),
+                value: plant.value.clone(),
+                upstream_system: self
+                    .job(job_index(JobKind::Workday))
+                    .map(|j| j.source.name.clone())
+                    .unwrap_or_default(),
+                upstream_event_id: upstream.map(|e| e.id.clone()),
+                upstream_ms: t,
+                hops,
+            };
+            if let Some(p) = self.planted.get_mut(plant.planted) {
+                for id in chain
+                    .upstream_event_id
+                    .iter()
+                    .chain(chain.hops.iter().filter_map(|h| h.event_id.as_ref()))
+                {
+                    if !p.event_ids.contains(id) {
+                        p.event_ids.push(id.clone());
+                    }
+                }
+                if let Some(t) = chain.upstream_ms {
+                    p.start_ms = if p.chains.is_empty() {
+                        t
+                    } else {
+                        p.start_ms.min(t)
+                    };
+                }
+                let last = chain.hops.iter().filter_map(|h| h.time_ms).max();
+                p.end_ms = p.end_ms.max(last.or(chain.upstream_ms).unwrap_or(0));
+                p.chains.push(chain);
+            }
+        }
+    }
+
     /// Adds a person who does not exist anywhere yet (a new hire for a planted anomaly).
     fn new_person(&mut self, rng: &mut Rng, initial: usize) -> usize {
         let i = self.people.len();
@@ -1070,6 +1326,8 @@ impl Sim {
             p.reserved = true;
             p.from_api = false;
             p.employee_id = format!("{}", 900_000 + i);
+            // Contractor ids are numbered like employee ids; keep them unique too.
+            p.ext_id = format!("CTR-{}", 900_000 + i);
             p.manager %= initial.max(1);
             p.upn = p.upn.replace("@", &format!("{i}@"));
         }
@@ -1433,12 +1691,20 @@ impl Sim {
             }
         }
         let ready = e.time_ms + self.rng.range(MINUTE_MS, 5 * MINUTE_MS);
+        let kind = op_kind(&pend.op);
         for d in self.downstream(j, p) {
+            if self.drops.contains(&(p, d, kind)) {
+                continue;
+            }
+            let held = match (kind, self.holds.get(&(p, d))) {
+                (OpKind::Create, Some(&until)) => ready.max(until),
+                _ => ready,
+            };
             if let Some(q) = self.queues.get_mut(d) {
                 q.push(Pending {
                     person: p,
                     op: pend.op.clone(),
-                    ready_ms: ready,
+                    ready_ms: held,
                     retry: false,
                 });
             }
@@ -1457,6 +1723,9 @@ impl Sim {
                 vec![j]
             };
             for d in target_job {
+                if self.drops.contains(&(p, d, OpKind::Delete)) {
+                    continue;
+                }
                 if let Some(q) = self.queues.get_mut(d) {
                     q.push(Pending {
                         person: p,
