@@ -75,6 +75,8 @@ const KINDS = [
   'silent_job', 'failure_spike', 'mass_deprovisioning', 'failed_onboarding',
   'failed_deprovisioning', 'persistent_failure', 'attribute_flapping', 'quarantine_risk',
   'skipped_noise', 'error_template',
+  'orphaned_access',
+  'lifecycle_sla',
 ];
 
 test('the catalog covers every finding kind and the dashboard panels', () => {

@@ -232,6 +232,54 @@ let watchFailures = {watch};
 | order by JobId asc, Day asc, Events desc",
             src = source("14d", job_id),
         ),
+        FindingKind::OrphanedAccess => format!(
+            "// Leavers disabled or deleted in the HR system whose downstream accounts were never
+// disabled or deleted afterwards (joined by UPN), older than the leaver SLA.
+let leaverSla = {leaver}m;
+let leavers = {src}
+| where ResultType == \"Success\" and ProvisioningAction in (\"disable\", \"delete\")
+| extend SourceName = tostring(parse_json(SourceSystem).Name)
+| where SourceName has_any (\"Workday\", \"SuccessFactors\", \"API\")
+| extend Upn = tolower(tostring(parse_json(TargetIdentity).details.UserPrincipalName)), Person = tostring(parse_json(SourceIdentity).Name)
+| where isnotempty(Upn)
+| summarize LeftAt = min(TimeGenerated) by Person, Upn;
+let accounts = {table}
+| where TimeGenerated > ago(30d) and ResultType == \"Success\"
+| extend Upn = tolower(tostring(parse_json(SourceIdentity).details.UserPrincipalName)), Target = tostring(parse_json(TargetSystem).Name)
+| where isnotempty(Upn)
+| summarize Created = countif(ProvisioningAction == \"create\"), Removed = maxif(TimeGenerated, ProvisioningAction in (\"disable\", \"delete\")) by Upn, Target;
+leavers
+| join kind=inner accounts on Upn
+| where Created > 0 and (isnull(Removed) or Removed < LeftAt)
+| where now() - LeftAt > leaverSla
+| project Person, Upn, Target, LeftAt",
+            leaver = c.lifecycle.leaver_sla_ms / 60_000,
+            src = source("30d", job_id),
+            table = TABLE,
+        ),
+        FindingKind::LifecycleSla => format!(
+            "// Joiners whose downstream accounts were created later than the joiner SLA after the
+// HR create (joined by UPN); the leaver and mover checks follow the same pattern.
+let joinerSla = {joiner}m;
+let hires = {src}
+| where ResultType == \"Success\" and ProvisioningAction == \"create\"
+| extend SourceName = tostring(parse_json(SourceSystem).Name)
+| where SourceName has_any (\"Workday\", \"SuccessFactors\", \"API\")
+| extend Upn = tolower(tostring(parse_json(TargetIdentity).details.UserPrincipalName)), Person = tostring(parse_json(SourceIdentity).Name)
+| where isnotempty(Upn)
+| summarize HiredAt = min(TimeGenerated) by Person, Upn;
+{table}
+| where TimeGenerated > ago(30d) and ResultType == \"Success\" and ProvisioningAction == \"create\"
+| extend Upn = tolower(tostring(parse_json(SourceIdentity).details.UserPrincipalName)), Target = tostring(parse_json(TargetSystem).Name)
+| join kind=inner hires on Upn
+| summarize CreatedAt = min(TimeGenerated) by Person, Upn, Target, HiredAt
+| extend Latency = CreatedAt - HiredAt
+| where Latency > joinerSla
+| order by Latency desc",
+            joiner = c.lifecycle.joiner_sla_ms / 60_000,
+            src = source("30d", job_id),
+            table = TABLE,
+        ),
         FindingKind::ErrorTemplate => format!(
             "// Failure reasons clustered into templates: quoted values, GUIDs, UPNs and numbers masked.
 let minCount = {min_count};

@@ -13,6 +13,7 @@ mod deprovision;
 mod flapping;
 pub mod kql;
 mod leavers;
+mod lifecycle;
 mod onboarding;
 mod persistent;
 mod quarantine;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::kb;
+use crate::core::lifecycle::LifecycleConfig;
 use crate::core::model::Store;
 
 pub use context::Context;
@@ -36,6 +38,9 @@ pub use context::Context;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FindingsConfig {
+    /// Lifecycle SLAs (joiner, leaver, mover) and the attributes movers are followed by; see
+    /// `core::lifecycle`. Orphaned access and SLA breaches are reported as findings.
+    pub lifecycle: LifecycleConfig,
     /// Silent job: a silence counts when it is longer than this multiple of the job's typical
     /// interval between cycle starts (default 4).
     pub silent_gap_multiple: f64,
@@ -137,6 +142,7 @@ impl Default for FindingsConfig {
             template_min_count: 2,
             template_max: 20,
             evidence_cap: 50,
+            lifecycle: LifecycleConfig::default(),
         }
     }
 }
@@ -196,10 +202,14 @@ pub enum FindingKind {
     QuarantineRisk,
     SkippedNoise,
     ErrorTemplate,
+    /// A leaver disabled upstream whose downstream account stays enabled (lifecycle analysis).
+    OrphanedAccess,
+    /// A joiner, leaver or mover change that reached a downstream system later than its SLA.
+    LifecycleSla,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 10] = [
+    pub const ALL: [FindingKind; 12] = [
         FindingKind::SilentJob,
         FindingKind::FailureSpike,
         FindingKind::MassDeprovisioning,
@@ -210,6 +220,8 @@ impl FindingKind {
         FindingKind::QuarantineRisk,
         FindingKind::SkippedNoise,
         FindingKind::ErrorTemplate,
+        FindingKind::OrphanedAccess,
+        FindingKind::LifecycleSla,
     ];
 
     /// The name used in JSON, CLI output and URLs.
@@ -225,6 +237,8 @@ impl FindingKind {
             FindingKind::QuarantineRisk => "quarantine_risk",
             FindingKind::SkippedNoise => "skipped_noise",
             FindingKind::ErrorTemplate => "error_template",
+            FindingKind::OrphanedAccess => "orphaned_access",
+            FindingKind::LifecycleSla => "lifecycle_sla",
         }
     }
 
@@ -240,6 +254,8 @@ impl FindingKind {
             FindingKind::QuarantineRisk => "Quarantine risk",
             FindingKind::SkippedNoise => "Skipped-event classes",
             FindingKind::ErrorTemplate => "Error templates",
+            FindingKind::OrphanedAccess => "Orphaned access",
+            FindingKind::LifecycleSla => "Lifecycle SLA breaches",
         }
     }
 
@@ -250,7 +266,9 @@ impl FindingKind {
             | FindingKind::FailureSpike
             | FindingKind::MassDeprovisioning
             | FindingKind::FailedDeprovisioning
-            | FindingKind::QuarantineRisk => Severity::High,
+            | FindingKind::QuarantineRisk
+            | FindingKind::OrphanedAccess
+            | FindingKind::LifecycleSla => Severity::High,
             FindingKind::FailedOnboarding
             | FindingKind::PersistentFailure
             | FindingKind::AttributeFlapping
@@ -365,6 +383,7 @@ pub fn findings(store: &Store, config: &FindingsConfig) -> Vec<Finding> {
     out.extend(quarantine::check(&ctx));
     out.extend(skipped::check(&ctx));
     out.extend(templates::check(&ctx));
+    out.extend(lifecycle::check(store, config));
     sort(&mut out);
     out
 }
