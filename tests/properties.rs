@@ -381,6 +381,13 @@ proptest! {
     }
 
     #[test]
+    fn any_url_fragment_reads_without_panicking(fragment in "[#a-z=&,%0-9A-F\u{80}-\u{10ffff}]{0,40}") {
+        let loc = from_fragment(&fragment);
+        // What was read writes back to a fragment that reads the same.
+        prop_assert_eq!(from_fragment(&to_fragment(&loc)), loc);
+    }
+
+    #[test]
     fn url_fragments_round_trip(
         view in "[a-z]{0,10}",
         statuses in prop::collection::vec(prop::sample::select(Status::ALL.to_vec()), 0..3),
