@@ -25,7 +25,7 @@ for t in $targets; do cargo fuzz build --sanitizer none "$t"; done
 summary=()
 for t in $targets; do
   mkdir -p "fuzz/corpus/$t"
-  log="fuzz/corpus/$t.log"
+  log="fuzz/corpus/$t-${seconds}s.log"
   echo "==> fuzz $t for ${seconds}s"
   # -max_len keeps inputs near the seeds' size; -timeout turns a hang into a failure.
   if ! cargo fuzz run --sanitizer none "$t" "fuzz/corpus/$t" $(seeds_of "$t") -- \
@@ -35,6 +35,6 @@ for t in $targets; do
     echo "fuzz target $t failed; the input is in fuzz/artifacts/$t/"
     exit 1
   fi
-  summary+=("$(printf '%-11s %s' "$t" "$(grep -E '^#[0-9]+ +DONE' "$log" | tail -1)")")
+  summary+=("$(printf '%-11s %s' "$t" "$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)")")
 done
 printf '%s\n' "${summary[@]}"
