@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: serve dist test bench tools node-tools browser fetch \
+.PHONY: serve dist test bench tools node-tools browser fetch fuzz-tools fuzz fuzz-smoke \
 	fmt clippy test-native test-browser build-release e2e clean
 
 serve: tools fetch
@@ -32,7 +32,7 @@ dist: tools fetch
 	trunk build --release
 	node tools/single-file.mjs dist
 
-test: browser tools fetch fmt clippy test-native test-browser build-release e2e
+test: browser tools fetch fmt clippy test-native fuzz-smoke test-browser build-release e2e
 	$(call header,All checks passed)
 
 # Benchmarks print figures; they assert nothing. DuckDB (pinned in bench/requirements.txt) is
@@ -66,6 +66,12 @@ tools: node-tools
 		echo "Cargo.lock has wasm-bindgen $$locked but tools/versions.env pins $(WASM_BINDGEN_VERSION)"; \
 		exit 1; \
 	fi
+
+fuzz-tools:
+	$(call header,cargo-fuzz $(CARGO_FUZZ_VERSION))
+	@if [ "$$(cargo fuzz --version 2>/dev/null)" = "cargo-fuzz $(CARGO_FUZZ_VERSION)" ]; then \
+		echo "cargo-fuzz $(CARGO_FUZZ_VERSION): present"; \
+	else cargo install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION); fi
 
 node-tools:
 	$(call header,Node tools (binaryen $(BINARYEN_VERSION), playwright-core $(PLAYWRIGHT_CORE_VERSION)))
@@ -117,6 +123,19 @@ build-release:
 e2e:
 	$(call header,End-to-end tests (Playwright, system Chromium))
 	CHROMIUM=$(CHROMIUM) node --test e2e/
+
+# Fuzzing (libFuzzer via cargo-fuzz; see tools/fuzz.sh): `make fuzz` runs every target for
+# FUZZ_SECONDS (60 s each by default, about 6 minutes with the build); `make fuzz-smoke`, part of
+# `make test`, runs each for 4 s so that a crash on the seeds or nearby shows in CI.
+FUZZ_SECONDS ?= 60
+
+fuzz: fuzz-tools
+	$(call header,Fuzzing each target for $(FUZZ_SECONDS) s)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
+
+fuzz-smoke: fuzz-tools
+	$(call header,Fuzzing each target for 4 s)
+	FUZZ_SECONDS=4 tools/fuzz.sh
 
 clean:
 	rm -rf dist e2e/out

@@ -7,7 +7,7 @@
 
 use std::cell::Cell;
 
-use provlens::core::ingest::read_all;
+use provlens::core::ingest::{read_all, Limits};
 use provlens::core::report::summarize;
 use provlens::worker::read::{load, ReadOptions, Source};
 use wasm_bindgen_test::*;
@@ -33,9 +33,15 @@ async fn files_read_in_small_chunks_give_the_totals_of_whole_bytes() {
     let mut reports = Vec::new();
     let cancel = Cell::new(false);
     // 97-byte chunks cut records, strings and UTF-8 sequences at arbitrary places.
-    let data = load(&sources, ReadOptions { chunk_bytes: 97 }, &cancel, |p| {
-        reports.push(p)
-    })
+    let data = load(
+        &sources,
+        ReadOptions {
+            chunk_bytes: 97,
+            ..ReadOptions::default()
+        },
+        &cancel,
+        |p| reports.push(p),
+    )
     .await
     .unwrap()
     .unwrap();
@@ -57,11 +63,19 @@ async fn files_read_in_small_chunks_give_the_totals_of_whole_bytes() {
 async fn a_cancelled_load_returns_nothing() {
     let sources = vec![Source::File(file("failure.json", FAILURE))];
     let cancel = Cell::new(false);
-    let outcome = load(&sources, ReadOptions { chunk_bytes: 64 }, &cancel, |p| {
-        if p.bytes_read > 0 {
-            cancel.set(true);
-        }
-    })
+    let outcome = load(
+        &sources,
+        ReadOptions {
+            chunk_bytes: 64,
+            ..ReadOptions::default()
+        },
+        &cancel,
+        |p| {
+            if p.bytes_read > 0 {
+                cancel.set(true);
+            }
+        },
+    )
     .await
     .unwrap();
     assert!(outcome.is_none());
@@ -80,6 +94,24 @@ async fn demo_data_reads_through_the_same_path() {
     assert_eq!(summary.files.len(), 2);
     assert!(summary.events > 2_500, "{}", summary.events);
     assert!(summary.files.iter().all(|f| f.refused.is_none()));
+}
+
+#[wasm_bindgen_test]
+async fn a_load_estimated_above_the_memory_limit_is_refused_before_reading() {
+    let sources = vec![Source::File(file("failure.json", FAILURE))];
+    let cancel = Cell::new(false);
+    let mut reports = 0;
+    let options = ReadOptions {
+        limits: Limits {
+            max_estimated_memory_bytes: 1 << 20,
+            ..Limits::browser()
+        },
+        ..ReadOptions::default()
+    };
+    let outcome = load(&sources, options, &cancel, |_| reports += 1).await;
+    let message = outcome.err().unwrap();
+    assert!(message.contains("command-line tool"), "{message}");
+    assert_eq!(reports, 0, "nothing was read");
 }
 
 #[wasm_bindgen_test]

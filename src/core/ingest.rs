@@ -16,7 +16,7 @@ use crate::core::model::{EventDraft, ModifiedDraft, StepDraft, Store, Sym};
 use crate::core::parse::csv::CsvParser;
 use crate::core::parse::frame::{Frame, Framer, Pos};
 use crate::core::parse::record::{decode_item, decode_item_str, Item};
-use crate::core::sniff::{sniff, Format, Sniff, FORMATS_READ, SNIFF_BYTES};
+use crate::core::sniff::{sniff, utf16_order, Format, Sniff, FORMATS_READ, SNIFF_BYTES};
 
 /// Issues kept per file; beyond this only counts by reason are kept.
 const MAX_ISSUES_PER_FILE: usize = 200;
@@ -28,15 +28,91 @@ pub struct Limits {
     pub max_decompressed_bytes: u64,
     /// Largest zip archive accepted (it is held whole until its directory is read).
     pub max_zip_bytes: u64,
+    /// Largest memory a load may be estimated to need ([`estimate_memory`]) before it starts;
+    /// `u64::MAX` checks nothing.
+    pub max_estimated_memory_bytes: u64,
 }
 
 impl Default for Limits {
+    /// The command line's limits: containers are capped, memory is the machine's.
     fn default() -> Self {
         Limits {
             max_decompressed_bytes: 4 << 30,
             max_zip_bytes: 1 << 30,
+            max_estimated_memory_bytes: u64::MAX,
         }
     }
+}
+
+impl Limits {
+    /// The browser's limits. A wasm32 module addresses at most 4 GiB, and a tab that runs out
+    /// dies without a word, so a load estimated above 1.5 GiB is refused before it starts.
+    pub fn browser() -> Limits {
+        Limits {
+            max_estimated_memory_bytes: 3 << 29,
+            ..Limits::default()
+        }
+    }
+}
+
+/// Bytes of memory held per byte of uncompressed input. Measured with `Store::approx_bytes` on
+/// generated exports of 4,000 events (`tests/limits.rs` prints the figures; its 1,500 events
+/// give slightly lower ones): portal and Graph JSON 0.64, SDK JSON 0.48, diagnostic and Log
+/// Analytics JSON 0.55, Log Analytics CSV 0.63, the portal's three CSV files 1.09 (they repeat
+/// little but the values). The figures here are about twice those, because vectors grow by
+/// doubling (the peak while the last one grows is up to twice what the finished store holds)
+/// and the portal CSV's step rows wait as owned strings until their events are known.
+const JSON_MEMORY_PER_INPUT_BYTE: f64 = 1.3;
+const CSV_MEMORY_PER_INPUT_BYTE: f64 = 2.2;
+/// How much a compressed export expands: the generated ones expand about 10.5 times (repeated
+/// keys and ids); the estimate assumes 12 and the JSON figure (the CSV files compress less).
+const COMPRESSED_EXPANSION: f64 = 12.0;
+/// Memory a load needs beyond the store: the page, the worker's code, chunk buffers.
+const BASE_MEMORY_BYTES: u64 = 64 << 20;
+
+/// Estimates the memory a load of `total_input_bytes` of files in `formats` will need at its
+/// peak. With several formats the most demanding one is assumed for all bytes.
+pub fn estimate_memory(total_input_bytes: u64, formats: &[Format]) -> u64 {
+    let per_byte = formats
+        .iter()
+        .map(|&f| memory_per_input_byte(f))
+        .fold(None, |acc: Option<f64>, r| {
+            Some(acc.map_or(r, |a| a.max(r)))
+        })
+        .unwrap_or(JSON_MEMORY_PER_INPUT_BYTE.max(CSV_MEMORY_PER_INPUT_BYTE));
+    let estimate = total_input_bytes as f64 * per_byte;
+    BASE_MEMORY_BYTES.saturating_add(estimate.min(u64::MAX as f64) as u64)
+}
+
+fn memory_per_input_byte(format: Format) -> f64 {
+    match format {
+        Format::Gzip | Format::Zip => COMPRESSED_EXPANSION * JSON_MEMORY_PER_INPUT_BYTE,
+        f if f.is_json() => JSON_MEMORY_PER_INPUT_BYTE,
+        _ => CSV_MEMORY_PER_INPUT_BYTE,
+    }
+}
+
+/// Checks files (name and size) against `limits` before any byte is read; the error says how
+/// much is needed and what to do instead.
+pub fn check_memory(files: &[(String, u64)], limits: &Limits) -> Result<u64, String> {
+    let estimate = files.iter().fold(0u64, |acc, (name, size)| {
+        let format = Format::guess_from_name(name);
+        acc.saturating_add(estimate_memory(*size, &[format]).saturating_sub(BASE_MEMORY_BYTES))
+    });
+    let estimate = estimate.saturating_add(BASE_MEMORY_BYTES);
+    if estimate <= limits.max_estimated_memory_bytes {
+        return Ok(estimate);
+    }
+    let total: u64 = files.iter().map(|(_, s)| *s).sum();
+    Err(format!(
+        "These files ({} MB) would need about {} MB of memory to analyze, more than a browser \
+         tab can safely use ({} MB), so they were not loaded. Use the provlens command-line tool \
+         (`provlens summary FILE...`), which has no such limit, or export fewer days or a \
+         filtered view (one job, failures only) from the Entra admin center.",
+        total.div_ceil(1 << 20),
+        estimate.div_ceil(1 << 20),
+        limits.max_estimated_memory_bytes >> 20
+    ))
 }
 
 /// Where in a file a problem is.
@@ -371,6 +447,15 @@ impl Builder {
     }
 }
 
+/// A size for messages: whole MB, else whole KB.
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{} KB", bytes.div_ceil(1 << 10))
+    }
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -525,8 +610,13 @@ impl Ingest {
     fn feed(&mut self, reader: &mut Reader, file: u16, name: &str, chunk: &[u8]) {
         match reader {
             Reader::Sniffing(head) => {
+                let before = head.len();
                 head.extend_from_slice(chunk);
-                if head.len() >= SNIFF_BYTES || matches!(sniff(name, head, false), Sniff::Known(_))
+                // Sniffing scans the whole head, so it runs again only when the head has
+                // doubled: small chunks would otherwise make it quadratic.
+                let grown = before == 0 || before.ilog2() != head.len().ilog2();
+                if head.len() >= SNIFF_BYTES
+                    || (grown && matches!(sniff(name, head, false), Sniff::Known(_)))
                 {
                     let head = std::mem::take(head);
                     *reader = self.choose(file, name, &head, false);
@@ -558,14 +648,15 @@ impl Ingest {
             }
             Reader::Zip(buf) => {
                 if (buf.len() + chunk.len()) as u64 > self.limits.max_zip_bytes {
-                    let limit = self.limits.max_zip_bytes >> 20;
+                    let limit = size_text(self.limits.max_zip_bytes);
                     *reader = Reader::Refused;
                     self.builder.reject(
                         file,
                         Position::default(),
                         format!(
-                            "the zip archive is larger than {limit} MB; unzip it and drop the \
-                             files inside, or use the provlens command-line tool"
+                            "{name} is larger than {limit}, the most a zip archive may be here \
+                             (it is held whole until its directory is read); unzip it and drop \
+                             the files inside, or use the provlens command-line tool"
                         ),
                     );
                     return;
@@ -618,13 +709,14 @@ impl Ingest {
         g.out_bytes += out.len() as u64;
         if g.out_bytes > self.limits.max_decompressed_bytes {
             g.failed = true;
-            let limit = self.limits.max_decompressed_bytes >> 20;
+            let limit = size_text(self.limits.max_decompressed_bytes);
             self.builder.reject(
                 file,
                 Position::default(),
                 format!(
-                    "the gzip data expands beyond {limit} MB; this is refused to protect memory \
-                     (a zip bomb?). Use the provlens command-line tool for very large exports"
+                    "{name} expands beyond {limit} when decompressed, the most one gzip stream \
+                     may hold here; the rest is refused to protect memory (a gzip bomb?). Use \
+                     the provlens command-line tool for very large exports"
                 ),
             );
             return;
@@ -655,17 +747,20 @@ impl Ingest {
                     f => Reader::Csv(Box::new(CsvParser::new(f))),
                 }
             }
-            Sniff::Encoding(_) if head.len() >= 2 => {
-                let little_endian = head[0] == 0xff;
-                // Skip the byte-order mark; the decoded text is sniffed again.
-                // The byte-order mark decodes to U+FEFF, which the inner sniffing strips.
-                Reader::Utf16(Box::new(Utf16Reader {
+            Sniff::Encoding(why) => match utf16_order(head) {
+                // The decoded text is sniffed again; a byte-order mark decodes to U+FEFF, which
+                // the inner sniffing strips.
+                Some(little_endian) => Reader::Utf16(Box::new(Utf16Reader {
                     little_endian,
                     carry: Vec::new(),
                     inner: Box::new(Reader::Sniffing(Vec::new())),
-                }))
-            }
-            Sniff::Encoding(why) | Sniff::Unknown(why) => {
+                })),
+                None => {
+                    self.builder.refuse(file, why);
+                    Reader::Refused
+                }
+            },
+            Sniff::Unknown(why) => {
                 self.builder.refuse(file, why);
                 Reader::Refused
             }
@@ -776,13 +871,15 @@ impl Ingest {
                     Ok(n) => {
                         total += n as u64;
                         if total > self.limits.max_decompressed_bytes {
-                            let limit = self.limits.max_decompressed_bytes >> 20;
+                            let limit = size_text(self.limits.max_decompressed_bytes);
                             self.builder.reject(
                                 st.file,
                                 Position::default(),
                                 format!(
-                                    "this zip member expands beyond {limit} MB; it is refused \
-                                     to protect memory (a zip bomb?)"
+                                    "{member} expands beyond {limit} when decompressed, the \
+                                     most one zip member may hold here; the rest is refused to \
+                                     protect memory (a zip bomb?). Use the provlens \
+                                     command-line tool for very large exports"
                                 ),
                             );
                             break;

@@ -48,6 +48,21 @@ impl Format {
         }
     }
 
+    /// The format a file name suggests, before any byte is read (for estimates only; the
+    /// bytes decide). Unknown names count as portal JSON.
+    pub fn guess_from_name(name: &str) -> Format {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".gz") {
+            Format::Gzip
+        } else if lower.ends_with(".zip") {
+            Format::Zip
+        } else if lower.ends_with(".csv") {
+            Format::PortalCsvEvents
+        } else {
+            Format::PortalJson
+        }
+    }
+
     pub fn is_json(self) -> bool {
         matches!(
             self,
@@ -91,7 +106,7 @@ pub fn sniff(name: &str, head: &[u8], complete: bool) -> Sniff {
     if head.len() < 4 && !complete {
         return Sniff::NeedMore;
     }
-    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+    if utf16_order(head).is_some() {
         return Sniff::Encoding("it is UTF-16 text (as Excel saves “Unicode text”)".to_string());
     }
     if let Some(kind) = binary_kind(head) {
@@ -109,6 +124,18 @@ pub fn sniff(name: &str, head: &[u8], complete: bool) -> Sniff {
     match text[0] {
         b'[' | b'{' => sniff_json(text, complete),
         _ => sniff_csv(name, body, complete),
+    }
+}
+
+/// Whether the head is UTF-16 text and in which byte order (`true`: little-endian): from its
+/// byte-order mark, or without one from the zero bytes of its first two ASCII characters.
+pub fn utf16_order(head: &[u8]) -> Option<bool> {
+    match head {
+        [0xff, 0xfe, ..] => Some(true),
+        [0xfe, 0xff, ..] => Some(false),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 && a.is_ascii() && b.is_ascii() => Some(true),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 && a.is_ascii() && b.is_ascii() => Some(false),
+        _ => None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use wasm_bindgen_futures::JsFuture;
 
-use crate::core::ingest::{DataSet, Ingest};
+use crate::core::ingest::{check_memory, DataSet, Ingest, Limits};
 use crate::core::progress::FileProgress;
 
 /// Chunk size used by the worker: large enough that the per-chunk overhead vanishes, small
@@ -66,18 +66,23 @@ impl Source {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadOptions {
     pub chunk_bytes: u64,
+    /// The browser's limits: container sizes, and the memory a load may be estimated to need.
+    pub limits: Limits,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             chunk_bytes: CHUNK_BYTES,
+            limits: Limits::browser(),
         }
     }
 }
 
 /// Reads all sources into one data set. `report` gets every file at 0 bytes first, then each
-/// file's progress after every chunk. Returns `Ok(None)` when `cancel` was set between chunks.
+/// file's progress after every chunk. Returns `Ok(None)` when `cancel` was set between chunks,
+/// and an error, before anything is read, when the files would need more memory than
+/// `options.limits` allows.
 pub async fn load(
     sources: &[Source],
     options: ReadOptions,
@@ -96,10 +101,16 @@ pub async fn load(
             events: 0,
         })
         .collect();
+    // Refuse before reading a byte what would exhaust the tab's memory halfway through.
+    let sizes: Vec<(String, u64)> = progress
+        .iter()
+        .map(|p| (p.name.clone(), p.size_bytes))
+        .collect();
+    check_memory(&sizes, &options.limits)?;
     for p in &progress {
         report(p.clone());
     }
-    let mut ingest = Ingest::default();
+    let mut ingest = Ingest::new(options.limits);
     for (source, mut p) in sources.iter().zip(progress) {
         let mut state = ingest.begin(&p.name, p.size_bytes);
         while p.bytes_read < p.size_bytes {

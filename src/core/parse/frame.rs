@@ -69,7 +69,11 @@ pub struct Framer {
     items_seen: u64,
     /// The rest of the current line is garbage already reported.
     skipping_line: bool,
+    /// Bytes of a UTF-8 byte-order mark matched at the start of the input.
+    bom_bytes: usize,
 }
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
 
 impl Default for Framer {
     fn default() -> Self {
@@ -85,6 +89,7 @@ impl Default for Framer {
             top: None,
             items_seen: 0,
             skipping_line: false,
+            bom_bytes: 0,
         }
     }
 }
@@ -326,6 +331,15 @@ impl Framer {
             return;
         }
         let b = self.buf[self.at];
+        // A UTF-8 byte-order mark (Excel and PowerShell write one) is not garbage; it may
+        // arrive split across chunks.
+        if self.base + self.at as u64 == self.bom_bytes as u64
+            && BOM.get(self.bom_bytes) == Some(&b)
+        {
+            self.bom_bytes += 1;
+            self.at += 1;
+            return;
+        }
         match b {
             b'\n' => {
                 self.line += 1;
