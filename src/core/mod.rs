@@ -3,6 +3,7 @@
 //! sniff → parse → store (model) → analyze → findings. Everything here is tested natively.
 
 pub mod analyze;
+pub mod filters;
 pub mod gen;
 pub mod ingest;
 pub mod kb;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod parse;
 pub mod progress;
 pub mod report;
+pub mod session;
 pub mod sniff;
 pub mod time;
 pub mod url;

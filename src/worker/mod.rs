@@ -12,8 +12,8 @@ use std::rc::Rc;
 
 use gloo::worker::{HandlerId, Registrable, Worker, WorkerScope};
 
-use crate::core::ingest::DataSet;
 use crate::core::report::summarize;
+use crate::core::session::Session;
 use codec::Structured;
 use protocol::{LoadMode, Request, Response};
 use read::{load, ReadOptions, Source};
@@ -29,8 +29,8 @@ pub fn start() {
 struct Held {
     /// The files of the current data set, kept so that "Add files" can read all of them again.
     sources: Vec<Source>,
-    /// Kept for the analyses that will query it; the page only gets the summary.
-    data: Option<DataSet>,
+    /// The data set with the last query's result; the page gets summaries and view data.
+    session: Option<Session>,
     /// The cancel flag of the running load; a new load sets the old one's flag.
     cancel: Rc<Cell<bool>>,
 }
@@ -72,7 +72,18 @@ impl Worker for Analyzer {
                 let mut held = self.held.borrow_mut();
                 held.cancel.set(true);
                 held.sources.clear();
-                held.data = None;
+                held.session = None;
+            }
+            Request::Analyze(request) => {
+                let response = self
+                    .held
+                    .borrow_mut()
+                    .session
+                    .as_mut()
+                    .map(|s| s.handle(request));
+                if let Some(response) = response {
+                    scope.respond(id, Response::Analyzed(response));
+                }
             }
         }
     }
@@ -100,7 +111,7 @@ impl Analyzer {
                     let summary = summarize(&data);
                     let mut held = held.borrow_mut();
                     held.sources = sources;
-                    held.data = Some(data);
+                    held.session = Some(Session::new(data));
                     Response::Loaded(Box::new(summary))
                 }
                 Ok(None) => Response::Cancelled,

@@ -1,10 +1,12 @@
 //! The messages between the page and the worker. One coarse request, a stream of progress, one
-//! answer.
+//! answer. Analysis requests (a query, a window of rows, a detail, an export) are the core
+//! session's own messages, forwarded as they are.
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::progress::FileProgress;
 use crate::core::report::Summary;
+use crate::core::session;
 
 /// A browser `File` handle. It crosses to the worker by structured clone, so the page never reads
 /// the file's bytes; the worker reads them in chunks.
@@ -34,6 +36,8 @@ pub enum Request {
     Cancel,
     /// Drops the data set.
     Reset,
+    /// Asks the loaded data set a question (ignored when nothing is loaded).
+    Analyze(session::Request),
 }
 
 /// What the worker tells the page.
@@ -48,4 +52,6 @@ pub enum Response {
     Failed(String),
     /// The worker panicked and is no longer usable; the page starts a new one.
     Crashed(String),
+    /// The answer to an `Analyze` request.
+    Analyzed(session::Response),
 }

@@ -5,13 +5,14 @@
 //! [`Overview::merge`], and [`Overview::finish`] resolves symbols and sorts everything, so the
 //! report is the same however the events were split.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::analyze::dims::{
-    event_scenario, identity_key, identity_type, job_key, system_name, Scenario,
-};
+use crate::core::analyze::dims::{identity_key, identity_type, job_key, system_name, Scenario};
+use crate::core::analyze::query::ScenarioMemo;
 use crate::core::analyze::totals::{Totals, TotalsReport};
 use crate::core::kb;
 use crate::core::model::{Action, Event, Status, Store, Sym};
@@ -80,6 +81,7 @@ pub struct Overview {
     jobs: HashMap<Sym, JobAcc>,
     errors: HashMap<Sym, ErrorAcc>,
     attributes: HashMap<Sym, u64>,
+    scenario_memo: ScenarioMemo,
 }
 
 fn scenario_index(s: Scenario) -> usize {
@@ -90,7 +92,7 @@ impl Overview {
     pub fn add(&mut self, store: &Store, e: &Event) {
         self.totals.add(e);
         *self.identity_types.entry(e.source.kind).or_insert(0) += 1;
-        self.scenarios[scenario_index(event_scenario(store, e))] += 1;
+        self.scenarios[scenario_index(self.scenario_memo.of(store, e))] += 1;
         let who = identity_key(e);
         if !who.is_empty() {
             self.identities_by_status[e.status.index()].insert(who);

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::dims::{event_scenario, identity_type, job_key, system_name, Scenario};
@@ -94,9 +96,26 @@ pub struct Compiled {
     to_ms: Option<i64>,
     /// Symbols whose text contains the search text.
     text: Option<Vec<bool>>,
-    /// Memo of normalized system names and identity types per symbol.
-    names: HashMap<Sym, String>,
-    kinds: HashMap<Sym, String>,
+    /// Memo per symbol: whether a system name or identity type passes its filter, so the
+    /// per-event check never allocates.
+    source_ok: FxHashMap<Sym, bool>,
+    target_ok: FxHashMap<Sym, bool>,
+    kind_ok: FxHashMap<Sym, bool>,
+    scenarios_memo: ScenarioMemo,
+}
+
+/// The scenario per (job id, source system, target system), computed once per combination:
+/// deriving it lowercases the job id, which is too slow to do per event.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioMemo(FxHashMap<(Sym, Sym, Sym), Scenario>);
+
+impl ScenarioMemo {
+    pub fn of(&mut self, store: &Store, e: &Event) -> Scenario {
+        *self
+            .0
+            .entry((e.job_id, e.source_system.name, e.target_system.name))
+            .or_insert_with(|| event_scenario(store, e))
+    }
 }
 
 fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
@@ -166,21 +185,11 @@ impl Compiled {
             from_ms: f.from_ms,
             to_ms: f.to_ms,
             text,
-            names: HashMap::new(),
-            kinds: HashMap::new(),
+            source_ok: FxHashMap::default(),
+            target_ok: FxHashMap::default(),
+            kind_ok: FxHashMap::default(),
+            scenarios_memo: ScenarioMemo::default(),
         }
-    }
-
-    fn name(&mut self, store: &Store, sym: Sym) -> &str {
-        self.names
-            .entry(sym)
-            .or_insert_with(|| system_name(store.str(sym)).to_string())
-    }
-
-    fn kind(&mut self, store: &Store, sym: Sym) -> &str {
-        self.kinds
-            .entry(sym)
-            .or_insert_with(|| identity_type(store.str(sym)))
     }
 
     fn text_hit(&self, store: &Store, e: &Event) -> bool {
@@ -242,21 +251,33 @@ impl Compiled {
                 fail(Facet::Job);
             }
         }
-        if self.source_systems.is_some() {
-            let n = self.name(store, e.source_system.name).to_string();
-            if !self.source_systems.as_ref().is_some_and(|s| s.contains(&n)) {
+        if let Some(set) = &self.source_systems {
+            let sym = e.source_system.name;
+            let ok = *self
+                .source_ok
+                .entry(sym)
+                .or_insert_with(|| set.contains(system_name(store.str(sym))));
+            if !ok {
                 fail(Facet::SourceSystem);
             }
         }
-        if self.target_systems.is_some() {
-            let n = self.name(store, e.target_system.name).to_string();
-            if !self.target_systems.as_ref().is_some_and(|s| s.contains(&n)) {
+        if let Some(set) = &self.target_systems {
+            let sym = e.target_system.name;
+            let ok = *self
+                .target_ok
+                .entry(sym)
+                .or_insert_with(|| set.contains(system_name(store.str(sym))));
+            if !ok {
                 fail(Facet::TargetSystem);
             }
         }
-        if self.identity_types.is_some() {
-            let k = self.kind(store, e.source.kind).to_string();
-            if !self.identity_types.as_ref().is_some_and(|s| s.contains(&k)) {
+        if let Some(set) = &self.identity_types {
+            let sym = e.source.kind;
+            let ok = *self
+                .kind_ok
+                .entry(sym)
+                .or_insert_with(|| set.contains(&identity_type(store.str(sym))));
+            if !ok {
                 fail(Facet::IdentityType);
             }
         }
@@ -270,8 +291,13 @@ impl Compiled {
                 fail(Facet::Cycle);
             }
         }
-        if let Some(sc) = &self.scenarios {
-            if !sc.contains(&event_scenario(store, e)) {
+        if self.scenarios.is_some() {
+            let scenario = self.scenarios_memo.of(store, e);
+            if !self
+                .scenarios
+                .as_ref()
+                .is_some_and(|sc| sc.contains(&scenario))
+            {
                 fail(Facet::Scenario);
             }
         }
@@ -318,11 +344,14 @@ pub struct QueryResult {
 }
 
 /// Runs a filter over the store: the matching events and the faceted counts.
+///
+/// Counts are kept per symbol (or enum index) while scanning and turned into text once at the
+/// end, so the scan allocates nothing per event.
 pub fn run(store: &Store, filter: &Filter) -> QueryResult {
     let mut compiled = Compiled::new(store, filter);
     let mut matches = Vec::new();
-    let mut counts: BTreeMap<Facet, HashMap<String, u64>> = BTreeMap::new();
-    let mut keys: HashMap<(Facet, u32), String> = HashMap::new();
+    let mut counts: Vec<FxHashMap<u32, u64>> = vec![FxHashMap::default(); LIST_FACETS.len()];
+    let mut scenarios = ScenarioMemo::default();
     for (i, e) in store.events.iter().enumerate() {
         let fails = compiled.failures(store, e);
         if fails == 0 {
@@ -331,19 +360,36 @@ pub fn run(store: &Store, filter: &Filter) -> QueryResult {
         if fails.count_ones() > 1 {
             continue;
         }
-        for facet in LIST_FACETS {
+        for (slot, facet) in counts.iter_mut().zip(LIST_FACETS) {
             let own = 1u16 << (facet as u16);
             if fails != 0 && fails != own {
                 continue;
             }
-            let value = facet_value(store, e, facet, &mut keys);
-            *counts.entry(facet).or_default().entry(value).or_insert(0) += 1;
+            let key = match facet {
+                Facet::Status => e.status.index() as u32,
+                Facet::Action => e.action.index() as u32,
+                Facet::Job => job_key(e).0,
+                Facet::SourceSystem => e.source_system.name.0,
+                Facet::TargetSystem => e.target_system.name.0,
+                Facet::IdentityType => e.source.kind.0,
+                Facet::ErrorCode => e.error_code.0,
+                Facet::Cycle => e.cycle_id.0,
+                Facet::Scenario => scenario_index(scenarios.of(store, e)) as u32,
+                Facet::Time | Facet::Text => 0,
+            };
+            *slot.entry(key).or_insert(0) += 1;
         }
     }
     let facets = counts
         .into_iter()
-        .map(|(facet, m)| {
-            let mut v: Vec<FacetValue> = m
+        .zip(LIST_FACETS)
+        .filter(|(m, _)| !m.is_empty())
+        .map(|(m, facet)| {
+            let mut merged: HashMap<String, u64> = HashMap::new();
+            for (key, n) in m {
+                *merged.entry(key_text(store, facet, key)).or_insert(0) += n;
+            }
+            let mut v: Vec<FacetValue> = merged
                 .into_iter()
                 .map(|(value, count)| FacetValue { value, count })
                 .collect();
@@ -352,6 +398,36 @@ pub fn run(store: &Store, filter: &Filter) -> QueryResult {
         })
         .collect();
     QueryResult { matches, facets }
+}
+
+fn scenario_index(s: Scenario) -> usize {
+    Scenario::ALL
+        .iter()
+        .position(|x| *x == s)
+        .unwrap_or(Scenario::ALL.len() - 1)
+}
+
+/// The text of a facet key collected by [`run`], as the filter spells it.
+fn key_text(store: &Store, facet: Facet, key: u32) -> String {
+    let sym = Sym(key);
+    match facet {
+        Facet::Status => Status::ALL
+            .get(key as usize)
+            .map_or("unknown", |s| s.as_str())
+            .to_string(),
+        Facet::Action => Action::ALL
+            .get(key as usize)
+            .map_or("unknown", |a| a.as_str())
+            .to_string(),
+        Facet::Scenario => Scenario::ALL
+            .get(key as usize)
+            .map_or("unknown", |s| s.as_str())
+            .to_string(),
+        Facet::SourceSystem | Facet::TargetSystem => system_name(store.str(sym)).to_string(),
+        Facet::IdentityType => identity_type(store.str(sym)),
+        Facet::Job | Facet::ErrorCode | Facet::Cycle => store.str(sym).to_string(),
+        Facet::Time | Facet::Text => String::new(),
+    }
 }
 
 /// The value an event has for a facet, as the filter spells it.
