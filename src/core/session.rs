@@ -11,6 +11,7 @@ use crate::core::analyze::dims::{job_key, system_name};
 use crate::core::analyze::identity::{identity_events, identity_report, IdentityReport};
 use crate::core::analyze::overview::{overview, OverviewReport};
 use crate::core::analyze::query::{run, Facet, FacetValue, Filter};
+use crate::core::filters::is_selected;
 use crate::core::ingest::DataSet;
 use crate::core::model::{Status, Store};
 use crate::core::time::format_iso;
@@ -166,6 +167,22 @@ pub enum Response {
     Export(Box<Export>),
 }
 
+/// Most facet values sent per facet (the selected ones are always sent).
+pub const MAX_FACET_VALUES: usize = 100;
+
+/// Answers kept for recent queries: going back, clearing a filter or switching it on and off
+/// again costs a lookup instead of a pass over every event.
+const CACHED_QUERIES: usize = 8;
+
+/// A query's answer without its window of rows and its identity report.
+#[derive(Debug)]
+struct Cached {
+    filter: Filter,
+    sort: Sort,
+    view: ViewData,
+    sorted: Vec<u32>,
+}
+
 /// The loaded data set and the last query's result.
 #[derive(Debug, Default)]
 pub struct Session {
@@ -173,6 +190,8 @@ pub struct Session {
     file_names: Vec<String>,
     /// The last query's matches in the explorer's order.
     sorted: Vec<u32>,
+    /// Recent answers, the most recent last.
+    cache: Vec<Cached>,
 }
 
 impl Session {
@@ -183,6 +202,7 @@ impl Session {
             data,
             file_names,
             sorted,
+            cache: Vec::new(),
         }
     }
 
@@ -203,9 +223,34 @@ impl Session {
 
     /// Runs a query: filters, aggregates the matches and keeps them sorted for later windows.
     pub fn query(&mut self, q: &Query) -> ViewData {
+        let hit = self
+            .cache
+            .iter()
+            .position(|c| c.filter == q.filter && c.sort == q.sort);
+        let cached = match hit {
+            Some(i) => self.cache.remove(i),
+            None => self.compute(&q.filter, q.sort),
+        };
+        self.sorted.clone_from(&cached.sorted);
+        let mut view = cached.view.clone();
+        self.cache.push(cached);
+        if self.cache.len() > CACHED_QUERIES {
+            self.cache.remove(0);
+        }
+        view.rows = self.window(q.offset, q.limit);
+        view.identity = q
+            .identity
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|id| identity_view(&self.data.store, id));
+        view
+    }
+
+    fn compute(&self, filter: &Filter, sort: Sort) -> Cached {
         let store = &self.data.store;
-        let result = run(store, &q.filter);
-        let report = overview(store, Some(&result.matches));
+        let result = run(store, filter);
+        let mut report = overview(store, Some(&result.matches));
         let bucket_labels = report
             .timeline
             .buckets
@@ -214,24 +259,36 @@ impl Session {
             .collect();
         let error_trends = error_trends(store, &result.matches, &report);
         let jobs = job_cycles(&report);
+        // The page draws cycles from `jobs`; sending them twice would double the message.
+        for j in &mut report.jobs {
+            j.cycle_list.clear();
+        }
+        let mut facets = result.facets;
+        for (facet, values) in facets.iter_mut() {
+            if values.len() > MAX_FACET_VALUES {
+                let mut k = 0;
+                values.retain(|v| {
+                    k += 1;
+                    k <= MAX_FACET_VALUES || is_selected(filter, *facet, &v.value)
+                });
+            }
+        }
         let mut sorted = result.matches;
-        sort_fast(store, &mut sorted, q.sort);
-        self.sorted = sorted;
-        let identity = q
-            .identity
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|id| identity_view(store, id));
-        ViewData {
-            all_events: store.events.len() as u32,
-            overview: report,
-            bucket_labels,
-            facets: result.facets,
-            rows: self.window(q.offset, q.limit),
-            error_trends,
-            jobs,
-            identity,
+        sort_fast(store, &mut sorted, sort);
+        Cached {
+            filter: filter.clone(),
+            sort,
+            view: ViewData {
+                all_events: store.events.len() as u32,
+                overview: report,
+                bucket_labels,
+                facets,
+                rows: RowWindow::default(),
+                error_trends,
+                jobs,
+                identity: None,
+            },
+            sorted,
         }
     }
 
@@ -384,7 +441,8 @@ fn identity_view(store: &Store, query: &str) -> IdentityView {
             continue;
         };
         let target = system_name(store.str(e.target_system.name));
-        let lane = format!("{} → {}", store.str(job_key(e)), target);
+        // The target first: job ids are long and the label may be cut.
+        let lane = format!("{target} · {}", store.str(job_key(e)));
         let code = store.str(e.error_code);
         let mut label = format!(
             "{} · {} · {} · {}",
@@ -496,6 +554,23 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_query_is_answered_the_same_from_the_cache() {
+        let mut s = session();
+        let failed = Filter {
+            statuses: vec![Status::Failure],
+            ..Filter::default()
+        };
+        let first = view(&mut s, failed.clone());
+        let all = view(&mut s, Filter::default());
+        let again = view(&mut s, failed);
+        assert_eq!(first, again);
+        assert_ne!(first.rows.total, all.rows.total);
+        assert_eq!(s.sorted.len(), again.rows.total as usize);
+        // Facets with many values (cycles) are capped.
+        assert!(all.facets.values().all(|v| v.len() <= MAX_FACET_VALUES));
+    }
+
+    #[test]
     fn date_descending_matches_the_general_sort() {
         let mut s = session();
         let store = &s.data.store;
@@ -534,6 +609,7 @@ mod tests {
         let mut s = session();
         let v = view(&mut s, Filter::default());
         assert_eq!(v.jobs.len(), v.overview.jobs.len());
+        assert!(v.overview.jobs.iter().all(|j| j.cycle_list.is_empty()));
         for j in &v.jobs {
             assert!(!j.cycles.is_empty());
             assert!(j

@@ -173,7 +173,7 @@ pub fn App() -> Html {
                     filter: filter.clone(),
                     sort: *sort,
                     offset: 0,
-                    limit: 240,
+                    limit: 80,
                     identity: identity.clone(),
                 }))));
             }

@@ -74,10 +74,11 @@ pub struct Overview {
     totals: Totals,
     identity_types: HashMap<Sym, u64>,
     scenarios: [u64; 5],
-    identities_by_status: [HashSet<Sym>; 5],
-    identities: HashSet<Sym>,
+    /// Per identity symbol: bit `s` when it had an event of status `s`, bit 7 once seen at all.
+    /// A flat array instead of hash sets: one store per event on the hot path.
+    identity_flags: Vec<u8>,
     /// Per minute since the epoch: counts by status (0..5) and by action (5..12).
-    minutes: BTreeMap<i64, [u32; 12]>,
+    minutes: HashMap<i64, [u32; 12]>,
     jobs: HashMap<Sym, JobAcc>,
     errors: HashMap<Sym, ErrorAcc>,
     attributes: HashMap<Sym, u64>,
@@ -95,8 +96,14 @@ impl Overview {
         self.scenarios[scenario_index(self.scenario_memo.of(store, e))] += 1;
         let who = identity_key(e);
         if !who.is_empty() {
-            self.identities_by_status[e.status.index()].insert(who);
-            self.identities.insert(who);
+            let k = who.0 as usize;
+            if self.identity_flags.len() <= k {
+                self.identity_flags
+                    .resize(store.strings.len().max(k + 1), 0);
+            }
+            if let Some(flags) = self.identity_flags.get_mut(k) {
+                *flags |= 0x80 | (1 << e.status.index());
+            }
         }
         if let Some(t) = e.time_ms {
             let slot = self.minutes.entry(t.div_euclid(60_000)).or_insert([0; 12]);
@@ -147,14 +154,12 @@ impl Overview {
         for (a, b) in self.scenarios.iter_mut().zip(other.scenarios) {
             *a += b;
         }
-        for (a, b) in self
-            .identities_by_status
-            .iter_mut()
-            .zip(&other.identities_by_status)
-        {
-            a.extend(b);
+        if self.identity_flags.len() < other.identity_flags.len() {
+            self.identity_flags.resize(other.identity_flags.len(), 0);
         }
-        self.identities.extend(&other.identities);
+        for (a, b) in self.identity_flags.iter_mut().zip(&other.identity_flags) {
+            *a |= b;
+        }
         for (k, v) in &other.minutes {
             let slot = self.minutes.entry(*k).or_insert([0; 12]);
             for (a, b) in slot.iter_mut().zip(v) {
@@ -333,13 +338,13 @@ impl Overview {
             } else {
                 None
             },
-            identities: self.identities.len() as u64,
+            identities: self.identities_with(0x80),
             identities_by_status: IdentitiesByStatus {
-                success: self.identities_by_status[0].len() as u64,
-                failure: self.identities_by_status[1].len() as u64,
-                skipped: self.identities_by_status[2].len() as u64,
-                warning: self.identities_by_status[3].len() as u64,
-                unknown: self.identities_by_status[4].len() as u64,
+                success: self.identities_with(1),
+                failure: self.identities_with(1 << 1),
+                skipped: self.identities_with(1 << 2),
+                warning: self.identities_with(1 << 3),
+                unknown: self.identities_with(1 << 4),
             },
             identity_types: types,
             scenarios: Scenario::ALL
@@ -355,12 +360,14 @@ impl Overview {
         }
     }
 
+    fn identities_with(&self, bit: u8) -> u64 {
+        self.identity_flags.iter().filter(|f| *f & bit != 0).count() as u64
+    }
+
     /// Events per bucket, the bucket chosen so the range shows as 24 to about 200 bars.
     fn timeline(&self) -> Timeline {
-        let (Some((&first, _)), Some((&last, _))) = (
-            self.minutes.first_key_value(),
-            self.minutes.last_key_value(),
-        ) else {
+        let (Some(&first), Some(&last)) = (self.minutes.keys().min(), self.minutes.keys().max())
+        else {
             return Timeline::default();
         };
         let span_min = last - first + 1;

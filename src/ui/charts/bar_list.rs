@@ -46,7 +46,7 @@ pub fn BarList(props: &BarListProps) -> Html {
                         <button
                             class={classes!("bar-item", item.selected.then_some("selected"), (item.count == 0).then_some("zero"))}
                             aria-pressed={item.selected.to_string()}
-                            aria-label={format!("{}: {} events; filter by it", item.label, item.count)}
+                            title={format!("Filter by {}", item.label)}
                             data-testid={format!("bar-{}-{}", props.testid_prefix, item.key)}
                             {onclick}
                         >

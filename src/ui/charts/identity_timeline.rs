@@ -17,7 +17,7 @@ pub struct IdentityTimelineProps {
 pub fn IdentityTimeline(props: &IdentityTimelineProps) -> Html {
     const W: f64 = 1000.0;
     const LANE: f64 = 34.0;
-    const LEFT: f64 = 300.0;
+    const LEFT: f64 = 320.0;
     const RIGHT: f64 = 12.0;
     let v = &props.view;
     let h = LANE * v.lanes.len() as f64 + 24.0;
@@ -57,7 +57,7 @@ pub fn IdentityTimeline(props: &IdentityTimelineProps) -> Html {
         html! {
             <>
                 <line class="grid-line" x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y.to_string()} y2={y.to_string()} />
-                <text class="lane-label" x="0" y={(y + 4.0).to_string()}>{ shorten(&lane.label, 44) }<title>{ lane.label.clone() }</title></text>
+                <text class="lane-label" x="0" y={(y + 4.0).to_string()}>{ shorten(&lane.label, 40) }<title>{ lane.label.clone() }</title></text>
                 { for dots }
             </>
         }

@@ -130,14 +130,14 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                     <button class="link" aria-pressed={selected.to_string()} data-testid="job-row" {onclick}>
                         { if j.name.is_empty() { j.job_id.clone() } else { j.name.clone() } }
                     </button>
-                    <div class="muted small mono">{ j.job_id.clone() }</div>
+                    <div class="muted small mono clip" title={j.job_id.clone()}>{ j.job_id.clone() }</div>
                 </td>
-                <td>{ j.scenario.label() }</td>
+                <td class="nowrap">{ j.scenario.label() }</td>
                 <td class="num">{ j.events.to_string() }</td>
                 <td class="num">{ failures.to_string() }</td>
                 <td class="num">{ format!("{:.1} %", j.failure_rate * 100.0) }</td>
                 <td class="num">{ j.cycles.to_string() }</td>
-                <td class="small">{ j.last.clone().unwrap_or_default() }</td>
+                <td class="small nowrap">{ j.last.clone().unwrap_or_default() }</td>
             </tr>
         }
     });

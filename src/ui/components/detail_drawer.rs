@@ -141,8 +141,9 @@ pub fn DetailDrawer(props: &DetailDrawerProps) -> Html {
                                 <dt>{ k.clone() }</dt>
                                 <dd>
                                     <input class="mono id-value" readonly=true value={v.clone()} aria-label={k.clone()} />
-                                    <button class="button small" aria-label={format!("Copy {k}")} {onclick}>
+                                    <button class="button small" {onclick}>
                                         { match state { Some(true) => "Copied", Some(false) => "Select to copy", None => "Copy" } }
+                                        <span class="visually-hidden">{ format!(" {k}") }</span>
                                     </button>
                                 </dd>
                             </>

@@ -45,17 +45,16 @@ pub fn KpiTiles(props: &KpiTilesProps) -> Html {
         _ => "no event carries a time".to_string(),
     };
     html! {
-        <div class="kpis">
-            { for tiles.iter().map(|(key, label, n)| html! {
-                <div class={classes!("kpi", format!("kpi-{key}"))}>
-                    <span class="kpi-label">{ *label }</span>
-                    <span class="kpi-value" data-testid={format!("kpi-{key}")}>{ n.clone() }</span>
-                </div>
-            }) }
-            <div class="kpi kpi-range">
-                <span class="kpi-label">{"Time range (UTC)"}</span>
-                <span class="kpi-value small" data-testid="time-range">{ range }</span>
+        <>
+            <p class="range-line"><span class="muted">{"Time range (UTC) "}</span><span data-testid="time-range">{ range }</span></p>
+            <div class="kpis">
+                { for tiles.iter().map(|(key, label, n)| html! {
+                    <div class={classes!("kpi", format!("kpi-{key}"))}>
+                        <span class="kpi-label">{ *label }</span>
+                        <span class="kpi-value" data-testid={format!("kpi-{key}")}>{ n.clone() }</span>
+                    </div>
+                }) }
             </div>
-        </div>
+        </>
     }
 }
