@@ -220,7 +220,14 @@ test('dashboard: bars and breakdowns filter everything; brushing sets the time r
   await page.waitForFunction(() => location.hash.includes('by=action'));
   await page.getByTestId('job-row').first().click();
   await page.getByTestId('filter-chip').filter({ hasText: 'Job:' }).waitFor();
-  await page.getByTestId('cycle').first().click();
+  // A cycle: by keyboard (arrow keys pick one, Enter filters), then by mouse.
+  await page.getByTestId('cycles').first().focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('filter-chip').filter({ hasText: 'Cycle:' }).waitFor();
+  await page.getByTestId('filter-chip').filter({ hasText: 'Cycle:' }).click();
+  await page.getByTestId('filter-chip').filter({ hasText: 'Cycle:' }).waitFor({ state: 'detached' });
+  await page.getByTestId('cycles').first().click({ position: { x: 6, y: 13 } });
   await page.getByTestId('filter-chip').filter({ hasText: 'Cycle:' }).waitFor();
   await shot('view-dashboard-filtered');
 });

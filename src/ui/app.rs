@@ -17,7 +17,7 @@ use crate::ui::components::{
 };
 use crate::ui::state::Store;
 use crate::worker::codec::Structured;
-use crate::worker::protocol::{FileRef, LoadMode, Request, Response};
+use crate::worker::protocol::{self, FileRef, LoadMode, Request, Response};
 use crate::worker::Analyzer;
 
 /// The connection to the worker, started on first use and again after the worker crashed.
@@ -53,7 +53,7 @@ impl Connection {
                     dispatch.dispatch(Action::Reset);
                     dispatch.dispatch(Action::Failed(m));
                 }
-                Response::Analyzed(answer) => match answer {
+                Response::Analyzed(protocol::Json(answer)) => match answer {
                     session::Response::View(v) => dispatch.dispatch(Action::ViewReady(Rc::new(*v))),
                     session::Response::Rows(w) => dispatch.dispatch(Action::RowsReady(Rc::new(w))),
                     session::Response::Detail(d) => {

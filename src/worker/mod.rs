@@ -82,7 +82,7 @@ impl Worker for Analyzer {
                     .as_mut()
                     .map(|s| s.handle(request));
                 if let Some(response) = response {
-                    scope.respond(id, Response::Analyzed(response));
+                    scope.respond(id, Response::Analyzed(protocol::Json(response)));
                 }
             }
         }

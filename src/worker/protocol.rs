@@ -53,5 +53,27 @@ pub enum Response {
     /// The worker panicked and is no longer usable; the page starts a new one.
     Crashed(String),
     /// The answer to an `Analyze` request.
-    Analyzed(session::Response),
+    Analyzed(Json<session::Response>),
+}
+
+/// A value that crosses the worker boundary as one JSON string. View data holds thousands of
+/// small objects; one string is copied at once, where the structured codec would build (and
+/// the page would read back) every object through JS calls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> Serialize for Json<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Json<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        serde_json::from_str(&text)
+            .map(Json)
+            .map_err(serde::de::Error::custom)
+    }
 }
