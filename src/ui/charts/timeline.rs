@@ -151,9 +151,11 @@ pub fn TimelineChart(props: &TimelineChartProps) -> Html {
         let rects = names.iter().zip(values).filter(|(_, v)| *v > 0).map(|((class, _), v)| {
             let h = v as f64 * scale;
             y -= h;
+            // A few buckets would make slabs; bars stay at most 48 units wide, centred.
+            let w = (bar_w * 0.8).clamp(1.0, 48.0);
             html! {
-                <rect class={class.clone()} x={format!("{:.2}", x + bar_w * 0.1)} y={format!("{y:.2}")}
-                    width={format!("{:.2}", (bar_w * 0.8).max(1.0))} height={format!("{h:.2}")} />
+                <rect class={class.clone()} x={format!("{:.2}", x + (bar_w - w) / 2.0)} y={format!("{y:.2}")}
+                    width={format!("{w:.2}")} height={format!("{h:.2}")} />
             }
         }).collect::<Html>();
         let onkeydown = {

@@ -203,7 +203,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         <li>
                             <div class="cycle-job-name">
                                 <span>{ if j.name.is_empty() { j.job_id.clone() } else { j.name.clone() } }</span>
-                                <span class="muted small">{ format!("{} cycles", j.cycles.len()) }</span>
+                                <span class="muted small">{ plural(j.cycles.len(), "cycle") }</span>
                             </div>
                             <CycleTimeline job={j.clone()} on_cycle={on_cycle.clone()} />
                         </li>
@@ -211,5 +211,14 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 </ul>
             </section>
         </div>
+    }
+}
+
+/// "1 cycle", "3 cycles".
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
