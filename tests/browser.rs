@@ -86,7 +86,7 @@ async fn demo_data_reads_through_the_same_path() {
 fn worker_messages_survive_the_structured_codec() {
     use gloo::worker::Codec;
     use provlens::worker::codec::Structured;
-    use provlens::worker::protocol::{FileRef, LoadMode, Request, Response};
+    use provlens::worker::protocol::{FileRef, Json, LoadMode, Request, Response};
 
     let request = Request::Load {
         files: vec![FileRef(file("a.json", b"[]"))],
@@ -101,7 +101,7 @@ fn worker_messages_survive_the_structured_codec() {
         other => panic!("decoded {other:?}"),
     }
     let summary = summarize(&read_all([("failure.json", FAILURE)]));
-    let response = Response::Loaded(Box::new(summary.clone()));
+    let response = Response::Loaded(Json(Box::new(summary.clone())));
     let back: Response = Structured::decode(Structured::encode(&response));
-    assert_eq!(back, Response::Loaded(Box::new(summary)));
+    assert_eq!(back, Response::Loaded(Json(Box::new(summary))));
 }

@@ -45,7 +45,9 @@ impl Connection {
             .encoding::<Structured>()
             .callback(move |response| match response {
                 Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-                Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+                Response::Loaded(protocol::Json(s)) => {
+                    dispatch.dispatch(Action::Loaded(Rc::new(*s)))
+                }
                 Response::Cancelled => dispatch.dispatch(Action::Cancelled),
                 Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
                 Response::Crashed(m) => {

@@ -112,7 +112,7 @@ impl Analyzer {
                     let mut held = held.borrow_mut();
                     held.sources = sources;
                     held.session = Some(Session::new(data));
-                    Response::Loaded(Box::new(summary))
+                    Response::Loaded(protocol::Json(Box::new(summary)))
                 }
                 Ok(None) => Response::Cancelled,
                 Err(message) => Response::Failed(message),

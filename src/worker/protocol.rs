@@ -45,7 +45,8 @@ pub enum Request {
 pub enum Response {
     /// Sent for every file when a load starts, and after every chunk read.
     Progress(FileProgress),
-    Loaded(Box<Summary>),
+    /// The summary of the new data set (as JSON text, like analysis answers).
+    Loaded(Json<Box<Summary>>),
     /// The load was cancelled; the worker holds the data set it held before.
     Cancelled,
     /// The load failed (a file could not be read); the worker holds its previous data set.
