@@ -162,6 +162,22 @@ test('the demo data shows totals', async () => {
   assert.equal(await page.getByTestId('file-chip').count(), 2);
   assert.ok(Number(await text('kpi-events')) > 2500);
   await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
+  // Every view renders under the page's Content-Security-Policy (no inline style or script):
+  // a violation is a console error, which afterEach reports.
+  const events = await text('kpi-events');
+  await page.getByTestId('nav-explorer').click();
+  await page.getByTestId('explorer-count').waitFor();
+  assert.equal(await text('explorer-count'), events);
+  await page.getByTestId('row').first().click();
+  await page.getByTestId('drawer').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-identity').click();
+  await page.getByTestId('identity-suggestion').first().click();
+  await page.getByTestId('identity-report').waitFor();
+  await page.getByTestId('nav-errors').click();
+  await page.getByTestId('error-group').first().waitFor();
+  await page.getByTestId('nav-dashboard').click();
+  await page.getByTestId('timeline-chart').waitFor();
   await page.getByTestId('theme-toggle').click();
   await page.screenshot({ path: join(OUT, 'demo-theme-toggled.png'), fullPage: true });
   await page.getByTestId('reset').click();

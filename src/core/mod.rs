@@ -3,6 +3,7 @@
 //! sniff → parse → store (model) → analyze → findings. Everything here is tested natively.
 
 pub mod analyze;
+pub mod filters;
 pub mod findings;
 pub mod gen;
 pub mod ingest;
@@ -14,6 +15,7 @@ pub mod progress;
 pub mod pseudo;
 pub mod report;
 pub mod report_html;
+pub mod session;
 pub mod sniff;
 pub mod time;
 pub mod url;

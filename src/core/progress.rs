@@ -6,6 +6,9 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::core::report::Summary;
+use crate::core::session::{RowWindow, ViewData};
+use crate::core::url::Location;
+use crate::core::view::EventDetail;
 
 /// How far one file has been read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +53,16 @@ pub struct AppState {
     pub previous: Option<Rc<Summary>>,
     /// A load or worker failure, shown above whatever screen is current.
     pub error: Option<String>,
+    /// Counts completed loads, so the page queries a new data set again.
+    pub generation: u64,
+    /// The view, filters and identity, as the URL fragment says.
+    pub location: Location,
+    /// The latest answer to the page's query.
+    pub view: Option<Rc<ViewData>>,
+    /// The explorer's rows around the scroll position.
+    pub window: Option<Rc<RowWindow>>,
+    /// The event open in the detail drawer.
+    pub detail: Option<Rc<EventDetail>>,
 }
 
 /// Everything that changes the page's state.
@@ -64,6 +77,13 @@ pub enum Action {
     /// Back to the start screen with nothing loaded.
     Reset,
     DismissError,
+    /// The URL fragment changed (a click, back/forward, a link).
+    Navigate(Box<Location>),
+    ViewReady(Rc<ViewData>),
+    RowsReady(Rc<RowWindow>),
+    /// The drawer's event arrived (`None`: it no longer exists).
+    DetailReady(Option<Rc<EventDetail>>),
+    CloseDetail,
 }
 
 /// Applies an action.
@@ -94,6 +114,10 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::Loaded(summary) => {
             next.phase = Phase::Loaded(summary);
             next.previous = None;
+            next.generation += 1;
+            next.view = None;
+            next.window = None;
+            next.detail = None;
         }
         Action::Cancelled => {
             next.phase = match state.previous.clone() {
@@ -112,8 +136,28 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             }
             next.error = Some(message);
         }
-        Action::Reset => next = AppState::default(),
+        Action::Reset => {
+            // The location stays: it is the URL, and the same files may be dropped again.
+            next = AppState {
+                generation: state.generation,
+                location: state.location.clone(),
+                ..AppState::default()
+            };
+        }
         Action::DismissError => next.error = None,
+        Action::Navigate(location) => next.location = *location,
+        Action::ViewReady(view) => {
+            next.window = Some(Rc::new(view.rows.clone()));
+            next.view = Some(view);
+        }
+        Action::RowsReady(window) => {
+            // A window of an older query (another total) is dropped.
+            if next.window.as_ref().is_none_or(|w| w.total == window.total) {
+                next.window = Some(window);
+            }
+        }
+        Action::DetailReady(detail) => next.detail = detail,
+        Action::CloseDetail => next.detail = None,
     }
     next
 }
@@ -205,6 +249,29 @@ mod tests {
             Action::Progress(progress(0, 100)),
         ]);
         assert_eq!(s.phase, Phase::Loaded(Rc::new(summary(1))));
+    }
+
+    #[test]
+    fn a_new_load_asks_for_new_view_data_and_reset_keeps_the_location() {
+        let loc = crate::core::url::from_fragment("view=explorer&status=failure");
+        let s = run(vec![
+            Action::Navigate(Box::new(loc.clone())),
+            Action::LoadStarted,
+            Action::Loaded(Rc::new(summary(3))),
+            Action::ViewReady(Rc::new(ViewData::default())),
+            Action::DetailReady(Some(Rc::new(EventDetail::default()))),
+        ]);
+        assert_eq!(s.generation, 1);
+        assert!(s.view.is_some() && s.window.is_some() && s.detail.is_some());
+        let again = reduce(&s, Action::Loaded(Rc::new(summary(3))));
+        assert_eq!(again.generation, 2);
+        assert!(again.view.is_none() && again.detail.is_none());
+        let reset = reduce(&s, Action::Reset);
+        assert_eq!(reset.phase, Phase::Start);
+        assert_eq!(reset.location, loc);
+        assert!(reset.view.is_none());
+        let closed = reduce(&s, Action::CloseDetail);
+        assert!(closed.detail.is_none());
     }
 
     #[test]

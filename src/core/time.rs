@@ -62,18 +62,54 @@ pub fn parse_time_ms(text: &str) -> Option<i64> {
 
 /// Formats milliseconds since the epoch as ISO 8601 UTC with milliseconds: `2022-08-23T13:36:50.353Z`.
 pub fn format_iso_ms(ms: i64) -> String {
-    match Utc.timestamp_millis_opt(ms).single() {
-        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => String::new(),
-    }
+    iso(ms, true)
 }
 
 /// Formats as ISO 8601 UTC to the second when there are no milliseconds, else with them.
 pub fn format_iso(ms: i64) -> String {
-    match Utc.timestamp_millis_opt(ms).single() {
-        Some(dt) if ms.rem_euclid(1000) == 0 => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Some(dt) => dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => String::new(),
+    iso(ms, ms.rem_euclid(1000) != 0)
+}
+
+/// The smallest and largest years a date can have (as in chrono, which parses the inputs).
+const MIN_YEAR: i64 = -262_143;
+const MAX_YEAR: i64 = 262_142;
+
+/// ISO 8601 by plain arithmetic (Howard Hinnant's `civil_from_days`). The page formats times
+/// too, and this keeps chrono's formatting machinery out of its wasm. Years outside 0..=9999
+/// are written as chrono writes them (`+10000`, `-0001`); dates chrono cannot represent give
+/// an empty string.
+fn iso(ms: i64, with_ms: bool) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return String::new();
+    }
+    let year_text = if year > 9999 {
+        format!("+{year}")
+    } else if year < 0 {
+        format!("-{:04}", -year)
+    } else {
+        format!("{year:04}")
+    };
+    let (h, m, s, milli) = (
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1_000 % 60,
+        in_day % 1_000,
+    );
+    if with_ms {
+        format!("{year_text}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
+    } else {
+        format!("{year_text}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}Z")
     }
 }
 
@@ -152,5 +188,46 @@ mod tests {
         assert_eq!(format_duration_ms(42_000_000), "11 h 40 min");
         assert_eq!(format_duration_ms(2_400_000), "40 min");
         assert_eq!(format_duration_ms(90_000_000), "1 d 1 h");
+    }
+
+    #[test]
+    fn iso_formatting_matches_chrono() {
+        let chrono_iso = |ms: i64, with_ms: bool| match Utc.timestamp_millis_opt(ms).single() {
+            Some(dt) if with_ms => dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            Some(dt) => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            None => String::new(),
+        };
+        let mut samples: Vec<i64> = vec![
+            0,
+            -1,
+            1,
+            951_782_400_000,
+            1_661_261_810_353,
+            4_102_444_800_000,
+            -62_135_596_800_000,
+            -62_135_596_800_001,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            8_210_266_876_799_999,
+            8_210_266_876_800_000,
+            -8_334_601_228_800_000,
+            -8_334_601_228_800_001,
+        ];
+        let mut x: i64 = 0x1234_5678;
+        for _ in 0..20_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            samples.push(x % 9_000_000_000_000_000);
+            samples.push((x >> 20) % 10_000_000_000_000);
+        }
+        for ms in samples {
+            assert_eq!(format_iso_ms(ms), chrono_iso(ms, true), "{ms}");
+            assert_eq!(
+                format_iso(ms),
+                chrono_iso(ms, ms.rem_euclid(1000) != 0),
+                "{ms}"
+            );
+        }
     }
 }

@@ -6,16 +6,19 @@ use std::rc::Rc;
 use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::core::progress::{Action, Phase};
+use crate::core::filters::{sort_of, view_key};
+use crate::core::progress::{Action, AppState, Phase};
+use crate::core::session::{self, Query};
+use crate::core::url::{from_fragment, to_fragment, Location};
 use crate::ui::browser;
 use crate::ui::components::export_bar::ExportChoice;
 use crate::ui::components::{
     error_banner::ErrorBanner, loading_view::LoadingView, start_screen::StartScreen,
-    summary_view::SummaryView, theme_toggle::ThemeToggle,
+    theme_toggle::ThemeToggle, workspace::Workspace,
 };
 use crate::ui::state::Store;
 use crate::worker::codec::Structured;
-use crate::worker::protocol::{ExportRequest, FileRef, LoadMode, Request, Response};
+use crate::worker::protocol::{self, ExportRequest, FileRef, LoadMode, Request, Response};
 use crate::worker::Analyzer;
 
 /// The connection to the worker, started on first use and again after the worker crashed.
@@ -51,7 +54,7 @@ impl Connection {
         let mut spawner = Analyzer::spawner().encoding::<Structured>();
         spawner.callback(move |response| match response {
             Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-            Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+            Response::Loaded(protocol::Json(s)) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
             Response::Cancelled => dispatch.dispatch(Action::Cancelled),
             Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
             Response::Exported(done) => {
@@ -65,6 +68,18 @@ impl Connection {
                 dispatch.dispatch(Action::Reset);
                 dispatch.dispatch(Action::Failed(m));
             }
+            Response::Analyzed(protocol::Json(answer)) => match answer {
+                session::Response::View(v) => dispatch.dispatch(Action::ViewReady(Rc::new(*v))),
+                session::Response::Rows(w) => dispatch.dispatch(Action::RowsReady(Rc::new(w))),
+                session::Response::Detail(d) => {
+                    dispatch.dispatch(Action::DetailReady(d.map(|d| Rc::new(*d))))
+                }
+                session::Response::Export(x) => {
+                    if let Err(m) = browser::download(&x.file_name, &x.mime, &x.text) {
+                        dispatch.dispatch(Action::Failed(m));
+                    }
+                }
+            },
         });
         match browser::inline_worker_url() {
             Some(loader) => spawner.spawn_with_loader(&loader),
@@ -75,7 +90,12 @@ impl Connection {
 
 #[component]
 pub fn App() -> Html {
-    let store = use_reducer(Store::default);
+    let store = use_reducer(|| {
+        Store(AppState {
+            location: from_fragment(&browser::fragment()),
+            ..AppState::default()
+        })
+    });
     let dark = use_state(browser::system_prefers_dark);
     let connection = {
         let dispatch = store.dispatcher();
@@ -120,16 +140,90 @@ pub fn App() -> Html {
     let on_demo = request.reform(|()| Request::LoadDemo);
     let on_cancel = request.reform(|()| Request::Cancel);
     let on_reset = request.reform(|()| Request::Reset);
-    let on_export = request.reform(|choice: ExportChoice| {
-        Request::Export(ExportRequest {
-            kind: choice.kind,
-            // The explorer's filters travel here once it has them; until then, all events.
-            filter: Default::default(),
-            share_key: choice.share_key,
-            include_events: choice.include_events,
-            produced_at: browser::now_text(),
+    // The URL fragment is the source of truth for the view, the filters and the identity:
+    // clicks write it, and every change (clicks, back, forward, links) is read back from it.
+    {
+        let dispatch = store.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = browser::on_fragment_change(move |f| {
+                dispatch.dispatch(Action::Navigate(Box::new(from_fragment(&f))))
+            });
+            move || drop(listener)
+        });
+    }
+    let on_navigate = {
+        let dispatch = store.dispatcher();
+        Callback::from(move |loc: Location| {
+            browser::set_fragment(&to_fragment(&loc));
+            dispatch.dispatch(Action::Navigate(Box::new(loc)));
         })
+    };
+    // Keyboard: "/" focuses the search, Esc closes the drawer.
+    {
+        let dispatch = store.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = browser::on_key(move |k| match k.key.as_str() {
+                "/" if !k.in_text_field && !k.modified => {
+                    browser::focus_id("search");
+                    true
+                }
+                "Escape" => {
+                    dispatch.dispatch(Action::CloseDetail);
+                    false
+                }
+                _ => false,
+            });
+            move || drop(listener)
+        });
+    }
+    // A query whenever the data set, the filters, the sort or the shown identity change.
+    {
+        let connection = connection.clone();
+        let state = &store.0;
+        let loaded = matches!(state.phase, Phase::Loaded(_));
+        let loc = &state.location;
+        let identity = (view_key(loc) == "identity")
+            .then(|| loc.identity.clone())
+            .flatten();
+        let deps = (
+            loaded.then_some(state.generation),
+            loc.filter.clone(),
+            sort_of(loc),
+            identity,
+        );
+        use_effect_with(deps, move |(generation, filter, sort, identity)| {
+            if generation.is_some() {
+                connection.send(Request::Analyze(session::Request::Query(Box::new(Query {
+                    filter: filter.clone(),
+                    sort: *sort,
+                    offset: 0,
+                    limit: 80,
+                    identity: identity.clone(),
+                }))));
+            }
+        });
+    }
+    let on_rows = request.reform(|(offset, limit): (u32, u32)| {
+        Request::Analyze(session::Request::Rows { offset, limit })
     });
+    let on_open = request.reform(|event: u32| Request::Analyze(session::Request::Detail { event }));
+    // Exports (CSV, JSON, the audit report; optionally pseudonymized) cover the filtered events.
+    let on_export = {
+        let filter = store.0.location.filter.clone();
+        request.reform(move |choice: ExportChoice| {
+            Request::Export(ExportRequest {
+                kind: choice.kind,
+                filter: filter.clone(),
+                share_key: choice.share_key,
+                include_events: choice.include_events,
+                produced_at: browser::now_text(),
+            })
+        })
+    };
+    let on_close = {
+        let dispatch = store.dispatcher();
+        Callback::from(move |()| dispatch.dispatch(Action::CloseDetail))
+    };
     let on_dismiss = {
         let dispatch = store.dispatcher();
         Callback::from(move |()| dispatch.dispatch(Action::DismissError))
@@ -159,12 +253,20 @@ pub fn App() -> Html {
             html! { <StartScreen on_files={on_replace} on_demo={on_demo} refused={refused} /> }
         }
         Phase::Loaded(summary) => html! {
-            <SummaryView
+            <Workspace
                 summary={summary.clone()}
+                view={state.view.clone()}
+                window={state.window.clone()}
+                detail={state.detail.clone()}
+                location={state.location.clone()}
+                on_navigate={on_navigate}
+                on_rows={on_rows}
+                on_open={on_open}
+                on_close={on_close}
+                on_export={on_export}
                 on_replace={on_replace}
                 on_add={on_add}
                 on_reset={on_reset}
-                on_export={on_export}
             />
         },
     };

@@ -169,3 +169,124 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     .forget();
     Ok(())
 }
+
+/// The URL fragment without its `#`.
+pub fn fragment() -> String {
+    gloo::utils::window()
+        .location()
+        .hash()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
+}
+
+/// Sets the URL fragment, which adds a history entry (so back and forward work); nothing
+/// happens when it is already the same.
+pub fn set_fragment(fragment: &str) {
+    if self::fragment() != fragment {
+        let _ = gloo::utils::window()
+            .location()
+            .set_hash(&format!("#{fragment}"));
+    }
+}
+
+/// Calls `f` with the new fragment whenever it changes (back, forward, a link, a click).
+pub fn on_fragment_change(f: impl Fn(String) + 'static) -> gloo::events::EventListener {
+    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| f(fragment()))
+}
+
+/// A key pressed anywhere on the page, with whether the focus was in a text field.
+pub struct KeyPress {
+    pub key: String,
+    pub in_text_field: bool,
+    pub modified: bool,
+}
+
+/// Calls `f` for every key pressed on the page; `f` returns whether it handled the key, in
+/// which case the browser's own handling is prevented.
+pub fn on_key(f: impl Fn(&KeyPress) -> bool + 'static) -> gloo::events::EventListener {
+    let options = gloo::events::EventListenerOptions::enable_prevent_default();
+    gloo::events::EventListener::new_with_options(
+        &gloo::utils::document(),
+        "keydown",
+        options,
+        move |event| {
+            let Some(e) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            let in_text_field = e.target().is_some_and(|t| {
+                t.dyn_ref::<web_sys::HtmlInputElement>().is_some()
+                    || t.dyn_ref::<web_sys::HtmlElement>()
+                        .is_some_and(|h| h.tag_name().eq_ignore_ascii_case("textarea"))
+            });
+            let press = KeyPress {
+                key: e.key(),
+                in_text_field,
+                modified: e.ctrl_key() || e.meta_key() || e.alt_key(),
+            };
+            if f(&press) {
+                e.prevent_default();
+            }
+        },
+    )
+}
+
+/// Moves the keyboard focus to the element with this id, when it exists.
+pub fn focus_id(id: &str) {
+    if let Some(el) = gloo::utils::document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Where a pointer is across an element, from 0 (left edge) to 1 (right edge).
+pub fn fraction_across(node: &yew::NodeRef, client_x: i32) -> Option<f64> {
+    let el = node.cast::<web_sys::Element>()?;
+    let rect = el.get_bounding_client_rect();
+    (rect.width() > 0.0)
+        .then(|| ((f64::from(client_x) - rect.left()) / rect.width()).clamp(0.0, 1.0))
+}
+
+/// An element's vertical scroll position and visible height, in pixels.
+pub fn scroll_of(node: &yew::NodeRef) -> Option<(f64, f64)> {
+    let el = node.cast::<web_sys::Element>()?;
+    Some((f64::from(el.scroll_top()), f64::from(el.client_height())))
+}
+
+/// Scrolls an element vertically to `top` pixels.
+pub fn scroll_to(node: &yew::NodeRef, top: f64) {
+    if let Some(el) = node.cast::<web_sys::Element>() {
+        el.set_scroll_top(top.max(0.0) as i32);
+    }
+}
+
+/// Copies text to the clipboard. Returns false when the browser offers no clipboard (an
+/// insecure context, an old browser); the caller then lets the user select the text.
+pub fn copy_text(text: &str) -> bool {
+    let navigator = gloo::utils::window().navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).unwrap_or_default();
+    if clipboard.is_undefined() || clipboard.is_null() {
+        return false;
+    }
+    let promise = clipboard
+        .unchecked_into::<web_sys::Clipboard>()
+        .write_text(text);
+    // Awaited so that a refusal (no permission) is handled here, not reported as uncaught.
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    });
+    true
+}
+
+/// Sets CSS properties on an element through the CSSOM. The page's Content-Security-Policy
+/// forbids inline `style` attributes, but not styles set from script.
+pub fn set_styles(node: &yew::NodeRef, properties: &[(&str, String)]) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        let style = el.style();
+        for (name, value) in properties {
+            let _ = style.set_property(name, value);
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod charts;
 pub mod components;
 pub mod state;
 

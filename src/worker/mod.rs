@@ -12,8 +12,8 @@ use std::rc::Rc;
 
 use gloo::worker::{HandlerId, Registrable, Worker, WorkerScope};
 
-use crate::core::ingest::DataSet;
 use crate::core::report::summarize;
+use crate::core::session::Session;
 use codec::Structured;
 use protocol::{ExportKind, ExportRequest, Exported, LoadMode, Request, Response};
 use read::{load, ReadOptions, Source};
@@ -29,8 +29,8 @@ pub fn start() {
 struct Held {
     /// The files of the current data set, kept so that "Add files" can read all of them again.
     sources: Vec<Source>,
-    /// Kept for the analyses that will query it; the page only gets the summary.
-    data: Option<DataSet>,
+    /// The data set with the last query's result; the page gets summaries and view data.
+    session: Option<Session>,
     /// The cancel flag of the running load; a new load sets the old one's flag.
     cancel: Rc<Cell<bool>>,
 }
@@ -72,10 +72,21 @@ impl Worker for Analyzer {
                 let mut held = self.held.borrow_mut();
                 held.cancel.set(true);
                 held.sources.clear();
-                held.data = None;
+                held.session = None;
+            }
+            Request::Analyze(request) => {
+                let response = self
+                    .held
+                    .borrow_mut()
+                    .session
+                    .as_mut()
+                    .map(|s| s.handle(request));
+                if let Some(response) = response {
+                    scope.respond(id, Response::Analyzed(protocol::Json(response)));
+                }
             }
             Request::Export(request) => {
-                let response = match self.held.borrow().data.as_ref() {
+                let response = match self.held.borrow().session.as_ref().map(Session::data) {
                     Some(data) => match export(data, &request) {
                         Ok(done) => Response::Exported(Box::new(done)),
                         Err(e) => Response::ExportFailed(e),
@@ -110,8 +121,8 @@ impl Analyzer {
                     let summary = summarize(&data);
                     let mut held = held.borrow_mut();
                     held.sources = sources;
-                    held.data = Some(data);
-                    Response::Loaded(Box::new(summary))
+                    held.session = Some(Session::new(data));
+                    Response::Loaded(protocol::Json(Box::new(summary)))
                 }
                 Ok(None) => Response::Cancelled,
                 Err(message) => Response::Failed(message),
@@ -122,7 +133,10 @@ impl Analyzer {
 }
 
 /// Makes one export of the data set held, pseudonymized first in share mode.
-fn export(data: &DataSet, request: &ExportRequest) -> Result<Exported, String> {
+fn export(
+    data: &crate::core::ingest::DataSet,
+    request: &ExportRequest,
+) -> Result<Exported, String> {
     use crate::core::{pseudo, report_html, view};
     let shared;
     let data = match &request.share_key {

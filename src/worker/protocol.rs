@@ -1,11 +1,13 @@
 //! The messages between the page and the worker. One coarse request, a stream of progress, one
-//! answer.
+//! answer. Analysis requests (a query, a window of rows, a detail, an export) are the core
+//! session's own messages, forwarded as they are.
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::query::Filter;
 use crate::core::progress::FileProgress;
 use crate::core::report::Summary;
+use crate::core::session;
 
 /// A browser `File` handle. It crosses to the worker by structured clone, so the page never reads
 /// the file's bytes; the worker reads them in chunks.
@@ -35,6 +37,8 @@ pub enum Request {
     Cancel,
     /// Drops the data set.
     Reset,
+    /// Asks the loaded data set a question (ignored when nothing is loaded).
+    Analyze(session::Request),
     /// Writes an export or the audit report of the data set held.
     Export(ExportRequest),
 }
@@ -76,7 +80,8 @@ pub struct Exported {
 pub enum Response {
     /// Sent for every file when a load starts, and after every chunk read.
     Progress(FileProgress),
-    Loaded(Box<Summary>),
+    /// The summary of the new data set (as JSON text, like analysis answers).
+    Loaded(Json<Box<Summary>>),
     /// The load was cancelled; the worker holds the data set it held before.
     Cancelled,
     /// The load failed (a file could not be read); the worker holds its previous data set.
@@ -87,4 +92,28 @@ pub enum Response {
     Exported(Box<Exported>),
     /// An export could not be made (no data set held, or writing failed).
     ExportFailed(String),
+    /// The answer to an `Analyze` request.
+    Analyzed(Json<session::Response>),
+}
+
+/// A value that crosses the worker boundary as one JSON string. View data holds thousands of
+/// small objects; one string is copied at once, where the structured codec would build (and
+/// the page would read back) every object through JS calls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> Serialize for Json<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Json<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        serde_json::from_str(&text)
+            .map(Json)
+            .map_err(serde::de::Error::custom)
+    }
 }

@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::dims::{identity_key, identity_type, job_key, system_name, Scenario};
+use crate::core::analyze::query::ScenarioMemo;
 use crate::core::analyze::totals::{Totals, TotalsReport};
 use crate::core::kb;
 use crate::core::model::{Action, Event, Status, Store, Sym};
@@ -72,30 +73,37 @@ struct ErrorAcc {
 pub struct Overview {
     totals: Totals,
     identity_types: HashMap<Sym, u64>,
-    /// Events per (job id, source system, target system): the scenario is derived once per
-    /// triple at the end instead of once per event.
-    flows: HashMap<(Sym, Sym, Sym), u64>,
-    identities_by_status: [HashSet<Sym>; 5],
-    identities: HashSet<Sym>,
+    scenarios: [u64; 5],
+    /// Per identity symbol: bit `s` when it had an event of status `s`, bit 7 once seen at all.
+    /// A flat array instead of hash sets: one store per event on the hot path.
+    identity_flags: Vec<u8>,
     /// Per minute since the epoch: counts by status (0..5) and by action (5..12).
     minutes: HashMap<i64, [u32; 12]>,
     jobs: HashMap<Sym, JobAcc>,
     errors: HashMap<Sym, ErrorAcc>,
     attributes: HashMap<Sym, u64>,
+    scenario_memo: ScenarioMemo,
+}
+
+fn scenario_index(s: Scenario) -> usize {
+    Scenario::ALL.iter().position(|x| *x == s).unwrap_or(4)
 }
 
 impl Overview {
     pub fn add(&mut self, store: &Store, e: &Event) {
         self.totals.add(e);
         *self.identity_types.entry(e.source.kind).or_insert(0) += 1;
-        *self
-            .flows
-            .entry((e.job_id, e.source_system.name, e.target_system.name))
-            .or_insert(0) += 1;
+        self.scenarios[scenario_index(self.scenario_memo.of(store, e))] += 1;
         let who = identity_key(e);
         if !who.is_empty() {
-            self.identities_by_status[e.status.index()].insert(who);
-            self.identities.insert(who);
+            let k = who.0 as usize;
+            if self.identity_flags.len() <= k {
+                self.identity_flags
+                    .resize(store.strings.len().max(k + 1), 0);
+            }
+            if let Some(flags) = self.identity_flags.get_mut(k) {
+                *flags |= 0x80 | (1 << e.status.index());
+            }
         }
         if let Some(t) = e.time_ms {
             let slot = self.minutes.entry(t.div_euclid(60_000)).or_insert([0; 12]);
@@ -143,17 +151,15 @@ impl Overview {
         for (k, v) in &other.identity_types {
             *self.identity_types.entry(*k).or_insert(0) += v;
         }
-        for (k, v) in &other.flows {
-            *self.flows.entry(*k).or_insert(0) += v;
+        for (a, b) in self.scenarios.iter_mut().zip(other.scenarios) {
+            *a += b;
         }
-        for (a, b) in self
-            .identities_by_status
-            .iter_mut()
-            .zip(&other.identities_by_status)
-        {
-            a.extend(b);
+        if self.identity_flags.len() < other.identity_flags.len() {
+            self.identity_flags.resize(other.identity_flags.len(), 0);
         }
-        self.identities.extend(&other.identities);
+        for (a, b) in self.identity_flags.iter_mut().zip(&other.identity_flags) {
+            *a |= b;
+        }
         for (k, v) in &other.minutes {
             let slot = self.minutes.entry(*k).or_insert([0; 12]);
             for (a, b) in slot.iter_mut().zip(v) {
@@ -332,32 +338,30 @@ impl Overview {
             } else {
                 None
             },
-            identities: self.identities.len() as u64,
+            identities: self.identities_with(0x80),
             identities_by_status: IdentitiesByStatus {
-                success: self.identities_by_status[0].len() as u64,
-                failure: self.identities_by_status[1].len() as u64,
-                skipped: self.identities_by_status[2].len() as u64,
-                warning: self.identities_by_status[3].len() as u64,
-                unknown: self.identities_by_status[4].len() as u64,
+                success: self.identities_with(1),
+                failure: self.identities_with(1 << 1),
+                skipped: self.identities_with(1 << 2),
+                warning: self.identities_with(1 << 3),
+                unknown: self.identities_with(1 << 4),
             },
             identity_types: types,
-            scenarios: {
-                let mut by: BTreeMap<String, u64> = BTreeMap::new();
-                for ((job, source, target), n) in &self.flows {
-                    let sc = crate::core::analyze::dims::scenario(
-                        store.str(*job),
-                        store.str(*source),
-                        store.str(*target),
-                    );
-                    *by.entry(sc.as_str().to_string()).or_insert(0) += n;
-                }
-                by
-            },
+            scenarios: Scenario::ALL
+                .iter()
+                .zip(self.scenarios)
+                .filter(|(_, n)| *n > 0)
+                .map(|(s, n)| (s.as_str().to_string(), n))
+                .collect(),
             timeline: self.timeline(),
             jobs,
             errors,
             attributes: attributes.into_iter().take(50).collect(),
         }
+    }
+
+    fn identities_with(&self, bit: u8) -> u64 {
+        self.identity_flags.iter().filter(|f| *f & bit != 0).count() as u64
     }
 
     /// Events per bucket, the bucket chosen so the range shows as 24 to about 200 bars.

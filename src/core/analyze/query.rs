@@ -1,7 +1,7 @@
 //! The query engine: filters by facet and free text, and faceted counts that reflect the other
 //! active filters (the count beside a value says how many events that value would add).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rustc_hash::FxHashMap;
 
@@ -80,13 +80,12 @@ pub const LIST_FACETS: [Facet; 9] = [
     Facet::Scenario,
 ];
 
-/// A compiled filter: string values resolved to symbols, text matches precomputed, and
-/// per-symbol decisions memoized so that the per-event test allocates nothing.
+/// A compiled filter: string values resolved to symbols, text matches precomputed.
 pub struct Compiled {
     statuses: Option<[bool; 5]>,
     actions: Option<[bool; 7]>,
     jobs: Option<BTreeSet<Sym>>,
-    /// Sets of normalized system names and identity types.
+    /// Sets of normalized system names.
     source_systems: Option<BTreeSet<String>>,
     target_systems: Option<BTreeSet<String>>,
     identity_types: Option<BTreeSet<String>>,
@@ -95,13 +94,28 @@ pub struct Compiled {
     scenarios: Option<BTreeSet<Scenario>>,
     from_ms: Option<i64>,
     to_ms: Option<i64>,
-    /// Symbols whose text contains the search text (`None`: no text filter).
+    /// Symbols whose text contains the search text.
     text: Option<Vec<bool>>,
-    /// Memos: does this source name / target name / identity type symbol pass?
+    /// Memo per symbol: whether a system name or identity type passes its filter, so the
+    /// per-event check never allocates.
     source_ok: FxHashMap<Sym, bool>,
     target_ok: FxHashMap<Sym, bool>,
     kind_ok: FxHashMap<Sym, bool>,
-    flows: FxHashMap<(Sym, Sym, Sym), Scenario>,
+    scenarios_memo: ScenarioMemo,
+}
+
+/// The scenario per (job id, source system, target system), computed once per combination:
+/// deriving it lowercases the job id, which is too slow to do per event.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioMemo(FxHashMap<(Sym, Sym, Sym), Scenario>);
+
+impl ScenarioMemo {
+    pub fn of(&mut self, store: &Store, e: &Event) -> Scenario {
+        *self
+            .0
+            .entry((e.job_id, e.source_system.name, e.target_system.name))
+            .or_insert_with(|| event_scenario(store, e))
+    }
 }
 
 fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
@@ -114,17 +128,6 @@ fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
             .map(|v| store.strings.find(v).unwrap_or(Sym(u32::MAX)))
             .collect(),
     )
-}
-
-/// The scenario of an event, derived once per (job, source, target).
-fn scenario_of(
-    memo: &mut FxHashMap<(Sym, Sym, Sym), Scenario>,
-    store: &Store,
-    e: &Event,
-) -> Scenario {
-    *memo
-        .entry((e.job_id, e.source_system.name, e.target_system.name))
-        .or_insert_with(|| event_scenario(store, e))
 }
 
 impl Compiled {
@@ -151,11 +154,20 @@ impl Compiled {
             (!list.is_empty()).then(|| list.iter().map(|s| system_name(s).to_string()).collect())
         };
         let needle = f.text.trim();
+        // One substring scan over a lowercased copy of all interned strings.
         let text = (!needle.is_empty()).then(|| store.strings.matching(needle));
+        let mut jobs = sym_set(store, &f.jobs);
+        if let Some(j) = jobs.as_mut() {
+            // Jobs without an id are keyed by their service principal name.
+            j.retain(|s| s.0 != u32::MAX);
+            if j.is_empty() {
+                j.insert(Sym(u32::MAX));
+            }
+        }
         Compiled {
             statuses: flags5(&f.statuses),
             actions: flags7(&f.actions),
-            jobs: sym_set(store, &f.jobs),
+            jobs,
             source_systems: names(&f.source_systems),
             target_systems: names(&f.target_systems),
             identity_types: (!f.identity_types.is_empty())
@@ -169,7 +181,7 @@ impl Compiled {
             source_ok: FxHashMap::default(),
             target_ok: FxHashMap::default(),
             kind_ok: FxHashMap::default(),
-            flows: FxHashMap::default(),
+            scenarios_memo: ScenarioMemo::default(),
         }
     }
 
@@ -215,15 +227,6 @@ impl Compiled {
 
     /// Which facets reject the event: a bit per [`Facet`] (by discriminant).
     pub fn failures(&mut self, store: &Store, e: &Event) -> u16 {
-        let mut bits = self.failures_without_text(store, e);
-        if !self.text_hit(store, e) {
-            bits |= 1 << (Facet::Text as u16);
-        }
-        bits
-    }
-
-    /// Like [`Compiled::failures`], leaving the free text out.
-    fn failures_without_text(&mut self, store: &Store, e: &Event) -> u16 {
         let mut bits = 0u16;
         let mut fail = |f: Facet| bits |= 1 << (f as u16);
         if let Some(s) = &self.statuses {
@@ -282,8 +285,12 @@ impl Compiled {
             }
         }
         if self.scenarios.is_some() {
-            let sc = scenario_of(&mut self.flows, store, e);
-            if !self.scenarios.as_ref().is_some_and(|s| s.contains(&sc)) {
+            let scenario = self.scenarios_memo.of(store, e);
+            if !self
+                .scenarios
+                .as_ref()
+                .is_some_and(|sc| sc.contains(&scenario))
+            {
                 fail(Facet::Scenario);
             }
         }
@@ -294,6 +301,9 @@ impl Compiled {
             if !inside {
                 fail(Facet::Time);
             }
+        }
+        if !self.text_hit(store, e) {
+            fail(Facet::Text);
         }
         bits
     }
@@ -315,32 +325,72 @@ pub struct QueryResult {
     pub facets: BTreeMap<Facet, Vec<FacetValue>>,
 }
 
-/// The key an event has for a facet: an enum index, a symbol id, or a scenario index.
-fn facet_key(
-    flows: &mut FxHashMap<(Sym, Sym, Sym), Scenario>,
-    store: &Store,
-    e: &Event,
-    facet: Facet,
-) -> u32 {
-    match facet {
-        Facet::Status => e.status.index() as u32,
-        Facet::Action => e.action.index() as u32,
-        Facet::Job => job_key(e).0,
-        Facet::SourceSystem => e.source_system.name.0,
-        Facet::TargetSystem => e.target_system.name.0,
-        Facet::IdentityType => e.source.kind.0,
-        Facet::ErrorCode => e.error_code.0,
-        Facet::Cycle => e.cycle_id.0,
-        Facet::Scenario => {
-            let sc = scenario_of(flows, store, e);
-            Scenario::ALL.iter().position(|x| *x == sc).unwrap_or(0) as u32
+/// Runs a filter over the store: the matching events and the faceted counts.
+///
+/// Counts are kept per symbol (or enum index) while scanning and turned into text once at the
+/// end, so the scan allocates nothing per event.
+pub fn run(store: &Store, filter: &Filter) -> QueryResult {
+    let mut compiled = Compiled::new(store, filter);
+    let mut matches = Vec::new();
+    let mut counts: Vec<FxHashMap<u32, u64>> = vec![FxHashMap::default(); LIST_FACETS.len()];
+    let mut scenarios = ScenarioMemo::default();
+    for (i, e) in store.events.iter().enumerate() {
+        let fails = compiled.failures(store, e);
+        if fails == 0 {
+            matches.push(i as u32);
         }
-        Facet::Time | Facet::Text => 0,
+        if fails.count_ones() > 1 {
+            continue;
+        }
+        for (slot, facet) in counts.iter_mut().zip(LIST_FACETS) {
+            let own = 1u16 << (facet as u16);
+            if fails != 0 && fails != own {
+                continue;
+            }
+            let key = match facet {
+                Facet::Status => e.status.index() as u32,
+                Facet::Action => e.action.index() as u32,
+                Facet::Job => job_key(e).0,
+                Facet::SourceSystem => e.source_system.name.0,
+                Facet::TargetSystem => e.target_system.name.0,
+                Facet::IdentityType => e.source.kind.0,
+                Facet::ErrorCode => e.error_code.0,
+                Facet::Cycle => e.cycle_id.0,
+                Facet::Scenario => scenario_index(scenarios.of(store, e)) as u32,
+                Facet::Time | Facet::Text => 0,
+            };
+            *slot.entry(key).or_insert(0) += 1;
+        }
     }
+    let facets = counts
+        .into_iter()
+        .zip(LIST_FACETS)
+        .filter(|(m, _)| !m.is_empty())
+        .map(|(m, facet)| {
+            let mut merged: HashMap<String, u64> = HashMap::new();
+            for (key, n) in m {
+                *merged.entry(key_text(store, facet, key)).or_insert(0) += n;
+            }
+            let mut v: Vec<FacetValue> = merged
+                .into_iter()
+                .map(|(value, count)| FacetValue { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            (facet, v)
+        })
+        .collect();
+    QueryResult { matches, facets }
 }
 
-/// The text of a facet key, as the filter spells it.
-fn facet_text(store: &Store, facet: Facet, key: u32) -> String {
+fn scenario_index(s: Scenario) -> usize {
+    Scenario::ALL
+        .iter()
+        .position(|x| *x == s)
+        .unwrap_or(Scenario::ALL.len() - 1)
+}
+
+/// The text of a facet key collected by [`run`], as the filter spells it.
+fn key_text(store: &Store, facet: Facet, key: u32) -> String {
     let sym = Sym(key);
     match facet {
         Facet::Status => Status::ALL
@@ -351,72 +401,39 @@ fn facet_text(store: &Store, facet: Facet, key: u32) -> String {
             .get(key as usize)
             .map_or("unknown", |a| a.as_str())
             .to_string(),
-        Facet::SourceSystem | Facet::TargetSystem => system_name(store.str(sym)).to_string(),
-        Facet::IdentityType => identity_type(store.str(sym)),
         Facet::Scenario => Scenario::ALL
             .get(key as usize)
             .map_or("unknown", |s| s.as_str())
             .to_string(),
+        Facet::SourceSystem | Facet::TargetSystem => system_name(store.str(sym)).to_string(),
+        Facet::IdentityType => identity_type(store.str(sym)),
         Facet::Job | Facet::ErrorCode | Facet::Cycle => store.str(sym).to_string(),
         Facet::Time | Facet::Text => String::new(),
     }
 }
 
-/// Runs a filter over the store: the matching events and the faceted counts.
-pub fn run(store: &Store, filter: &Filter) -> QueryResult {
-    let mut compiled = Compiled::new(store, filter);
-    let mut matches = Vec::new();
-    let mut counts: Vec<FxHashMap<u32, u64>> = vec![FxHashMap::default(); LIST_FACETS.len()];
-    let mut flows = FxHashMap::default();
-    let text_matches_nothing = compiled
-        .text
-        .as_ref()
-        .is_some_and(|hits| !hits.iter().any(|&h| h));
-    for (i, e) in store.events.iter().enumerate() {
-        let fails = if text_matches_nothing {
-            // No string contains the text: only the text facet can fail, and it always does.
-            compiled.failures_without_text(store, e) | (1 << (Facet::Text as u16))
-        } else {
-            compiled.failures(store, e)
-        };
-        if fails == 0 {
-            matches.push(i as u32);
-        }
-        if fails.count_ones() > 1 {
-            continue;
-        }
-        for (k, facet) in LIST_FACETS.iter().enumerate() {
-            let own = 1u16 << (*facet as u16);
-            if fails != 0 && fails != own {
-                continue;
-            }
-            let key = facet_key(&mut flows, store, e, *facet);
-            *counts[k].entry(key).or_insert(0) += 1;
-        }
-    }
-    let facets = LIST_FACETS
-        .iter()
-        .zip(counts)
-        .filter(|(_, m)| !m.is_empty())
-        .map(|(facet, m)| {
-            // Several symbols can share one text (Entra's two names, `User` and `user`).
-            let mut by_text: BTreeMap<String, u64> = BTreeMap::new();
-            for (key, n) in m {
-                *by_text.entry(facet_text(store, *facet, key)).or_insert(0) += n;
-            }
-            let mut v: Vec<FacetValue> = by_text
-                .into_iter()
-                .map(|(value, count)| FacetValue { value, count })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            (*facet, v)
-        })
-        .collect();
-    QueryResult { matches, facets }
-}
-
 /// The value an event has for a facet, as the filter spells it.
-pub fn facet_value(store: &Store, e: &Event, facet: Facet) -> String {
-    let mut flows = FxHashMap::default();
-    facet_text(store, facet, facet_key(&mut flows, store, e, facet))
+pub fn facet_value(
+    store: &Store,
+    e: &Event,
+    facet: Facet,
+    memo: &mut HashMap<(Facet, u32), String>,
+) -> String {
+    let sym_text = |memo: &mut HashMap<(Facet, u32), String>, sym: Sym, f: fn(&str) -> String| {
+        memo.entry((facet, sym.0))
+            .or_insert_with(|| f(store.str(sym)))
+            .clone()
+    };
+    match facet {
+        Facet::Status => e.status.as_str().to_string(),
+        Facet::Action => e.action.as_str().to_string(),
+        Facet::Job => sym_text(memo, job_key(e), |s| s.to_string()),
+        Facet::SourceSystem => sym_text(memo, e.source_system.name, |s| system_name(s).to_string()),
+        Facet::TargetSystem => sym_text(memo, e.target_system.name, |s| system_name(s).to_string()),
+        Facet::IdentityType => sym_text(memo, e.source.kind, identity_type),
+        Facet::ErrorCode => sym_text(memo, e.error_code, |s| s.to_string()),
+        Facet::Cycle => sym_text(memo, e.cycle_id, |s| s.to_string()),
+        Facet::Scenario => event_scenario(store, e).as_str().to_string(),
+        Facet::Time | Facet::Text => String::new(),
+    }
 }

@@ -58,10 +58,9 @@ pub fn FileChips(props: &FileChipsProps) -> Html {
         }
     });
     html! {
-        <section class="card">
-            <h2>{"Files"}</h2>
+        <div class="file-chips">
             <div class="chips">{ for chips }</div>
             { for detail }
-        </section>
+        </div>
     }
 }
