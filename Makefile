@@ -78,7 +78,8 @@ node-tools:
 	@# npm ci writes node_modules/.package-lock.json; when it is older than package-lock.json
 	@# a dependency was added or changed since the last install.
 	@if [ "$$(wasm-opt --version 2>/dev/null)" = "wasm-opt version $(BINARYEN_VERSION) (version_$(BINARYEN_VERSION))" ] \
-		&& [ node_modules/.package-lock.json -nt package-lock.json ]; then \
+		&& [ node_modules/.package-lock.json -nt package-lock.json ] \
+		&& npm ls --depth=0 > /dev/null 2>&1; then \
 		echo "node_modules: present"; \
 	else npm ci --no-audit --no-fund; fi
 

@@ -381,7 +381,7 @@ test('exports: the filtered events as CSV (formula-safe) and JSON', async () => 
   assert.equal(count, expectedFailures);
 
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-  assert.equal(csvDownload.suggestedFilename(), 'provisioning-events.csv');
+  assert.equal(csvDownload.suggestedFilename(), 'provlens-events.csv');
   const csv = await readFile(await csvDownload.path(), 'utf8');
   const lines = csv.trimEnd().split('\r\n');
   assert.match(lines[0], /^Date \(UTC\),Identity,UPN,Action,Source system,Target system,Status,Error code/);
@@ -394,8 +394,49 @@ test('exports: the filtered events as CSV (formula-safe) and JSON', async () => 
   }
 
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
-  assert.equal(jsonDownload.suggestedFilename(), 'provisioning-events.json');
+  assert.equal(jsonDownload.suggestedFilename(), 'provlens-events.json');
   const records = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
   assert.equal(records.length, count);
   assert.ok(records.every((r) => /failure/i.test(r.provisioningStatusInfo.status)));
+});
+
+test('findings: listed by severity with evidence, editable thresholds in the URL, and a click filters every view', async () => {
+  const dir = join(GEN, 'anomalies');
+  cli('gen', '--format', 'portal-json', '--events', '3000', '--seed', '5', '--anomaly', 'all', '--anomaly', 'orphaned-access', '-o', dir);
+  const expected = JSON.parse(cli('summary', join(dir, 'ProvisioningLogs.json'), '--json'));
+  await load([join(dir, 'ProvisioningLogs.json')]);
+  await page.getByTestId('dashboard-findings').waitFor();
+  await view('findings');
+  await page.getByTestId('finding').first().waitFor();
+  const items = page.getByTestId('finding');
+  assert.equal(await items.count(), expected.findings.length, 'the app lists what provlens summary finds');
+  const severities = await items.evaluateAll((els) => els.map((e) => e.dataset.severity));
+  const rank = { high: 0, medium: 1, low: 2, info: 3 };
+  assert.deepEqual([...severities].sort((a, b) => rank[a] - rank[b]), severities, 'most severe first');
+  const kinds = new Set(await items.evaluateAll((els) => els.map((e) => e.dataset.kind)));
+  for (const kind of ['silent_job', 'failure_spike', 'mass_deprovisioning', 'failed_deprovisioning', 'orphaned_access']) {
+    assert.ok(kinds.has(kind), `a ${kind} finding is listed`);
+  }
+  await axe('findings view');
+  // Expanding shows the evidence; the filter button narrows every view to its events.
+  const orphan = page.locator('[data-testid=finding][data-kind=orphaned_access]').first();
+  await orphan.locator('summary').first().click();
+  await shot('view-findings');
+  const button = orphan.getByTestId('finding-filter');
+  const count = Number((await button.textContent()).match(/\d+/)[0]);
+  await button.click();
+  await until('explorer-count', (t) => Number(t.replace(/\D/g, '')) === count, 'explorer filtered to the finding');
+  assert.match(await page.evaluate(() => location.hash), /finding=orphaned_access-1/);
+  // A threshold set in the app lives in the URL and changes the findings.
+  await view('findings');
+  await page.getByTestId('thresholds').locator('summary').click();
+  const tripped = () => page.getByTestId('finding').filter({ hasText: 'threshold of 500' }).count();
+  assert.ok((await tripped()) > 0, 'the planted cycle trips the default deletion threshold');
+  await page.getByTestId('threshold-t_delete').fill('100000');
+  await page.getByTestId('threshold-t_delete').press('Enter');
+  await page.waitForFunction(() => location.hash.includes('t_delete=100000'));
+  await page.getByTestId('finding').filter({ hasText: 'threshold of 100000' }).or(page.getByTestId('findings-count')).first().waitFor();
+  const deadline = Date.now() + 10_000;
+  while ((await tripped()) > 0 && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.equal(await tripped(), 0, 'no cycle trips a threshold of 100000');
 });

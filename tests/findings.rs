@@ -627,3 +627,49 @@ fn orphaned_access_planted_and_absent() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_app_session_lists_findings_and_filters_every_view_to_one() {
+    use provlens::core::analyze::query::Filter;
+    use provlens::core::session::{Query, Request, Response, Session};
+    let anomaly = Anomaly::named("failed-deprovisioning").unwrap();
+    let (data, _) = load(&gen_config(7, vec![anomaly]));
+    let mut session = Session::new(data);
+    let items = match session.handle(Request::Findings(Box::new(FindingsConfig::default()))) {
+        Response::Findings(items) => items,
+        other => panic!("{other:?}"),
+    };
+    let item = items
+        .iter()
+        .find(|i| i.finding.kind == FindingKind::FailedDeprovisioning)
+        .expect("the planted finding is listed");
+    assert!(item.key.starts_with("failed_deprovisioning-"));
+    let query = Query {
+        filter: Filter {
+            finding: Some(item.key.clone()),
+            ..Filter::default()
+        },
+        limit: 10,
+        ..Query::default()
+    };
+    let view = match session.handle(Request::Query(Box::new(query))) {
+        Response::View(v) => v,
+        other => panic!("{other:?}"),
+    };
+    let mut expected = item.finding.evidence.event_indices.clone();
+    expected.sort_unstable();
+    assert_eq!(view.rows.total as usize, expected.len());
+    assert_eq!(view.overview.totals.events as usize, expected.len());
+    // Other thresholds renumber the findings; an unknown key matches nothing.
+    let unknown = Query {
+        filter: Filter {
+            finding: Some("silent_job-99".into()),
+            ..Filter::default()
+        },
+        ..Query::default()
+    };
+    match session.handle(Request::Query(Box::new(unknown))) {
+        Response::View(v) => assert_eq!(v.rows.total, 0),
+        other => panic!("{other:?}"),
+    }
+}

@@ -10,12 +10,64 @@ use crate::core::url::Location;
 use crate::core::view::{Column, Sort};
 
 /// The views of the app, in the order of the navigation bar.
-pub const VIEWS: [(&str, &str); 4] = [
+pub const VIEWS: [(&str, &str); 5] = [
     ("dashboard", "Dashboard"),
+    ("findings", "Findings"),
     ("explorer", "Explorer"),
     ("identity", "Identity"),
     ("errors", "Errors"),
 ];
+
+/// The findings thresholds the app lets users edit, with their URL keys (kept in the URL and
+/// nowhere else).
+pub const THRESHOLDS: [(&str, &str); 6] = [
+    (
+        "t_delete",
+        "Deletion threshold (deletes + disables per cycle)",
+    ),
+    (
+        "t_silent",
+        "Silent job: gap as a multiple of the typical interval",
+    ),
+    ("t_spike", "Failure spike: robust z-score"),
+    ("t_persist", "Persistent failure: consecutive cycles"),
+    ("t_joiner_h", "Joiner SLA (hours)"),
+    ("t_leaver_h", "Leaver SLA (hours)"),
+];
+
+/// The findings configuration: the defaults with the thresholds set in the URL.
+pub fn findings_config(loc: &Location) -> crate::core::findings::FindingsConfig {
+    let mut c = crate::core::findings::FindingsConfig::default();
+    let num = |key: &str| {
+        extra(loc, key)
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+    };
+    if let Some(v) = num("t_delete") {
+        c.deletion_threshold = v.round() as u32;
+    }
+    if let Some(v) = num("t_silent") {
+        c.silent_gap_multiple = v;
+    }
+    if let Some(v) = num("t_spike") {
+        c.spike_z = v;
+    }
+    if let Some(v) = num("t_persist") {
+        c.persistent_cycles = v.round() as u32;
+    }
+    if let Some(v) = num("t_joiner_h") {
+        c.lifecycle.joiner_sla_ms = (v * 3_600_000.0) as i64;
+    }
+    if let Some(v) = num("t_leaver_h") {
+        c.lifecycle.leaver_sla_ms = (v * 3_600_000.0) as i64;
+    }
+    c
+}
+
+/// A threshold's value in the URL, if set.
+pub fn threshold(loc: &Location, key: &str) -> Option<String> {
+    extra(loc, key).map(str::to_string)
+}
 
 /// The active view's key (`dashboard` when the URL names none or an unknown one).
 pub fn view_key(loc: &Location) -> &str {
@@ -40,6 +92,7 @@ pub fn facet_label(f: Facet) -> &'static str {
         Facet::Scenario => "Scenario",
         Facet::Time => "Time",
         Facet::Text => "Search",
+        Facet::Finding => "Finding",
     }
 }
 
@@ -94,6 +147,7 @@ pub fn toggle(filter: &mut Filter, f: Facet, value: &str) {
             filter.to_ms = None;
         }
         Facet::Text => filter.text.clear(),
+        Facet::Finding => filter.finding = None,
         _ => {
             if let Some(list) = strings_mut(filter, f) {
                 toggle_in(list, value.to_string());
@@ -115,6 +169,7 @@ pub fn is_selected(filter: &Filter, f: Facet, value: &str) -> bool {
         Facet::ErrorCode => filter.error_codes.iter().any(|v| v == value),
         Facet::Cycle => filter.cycles.iter().any(|v| v == value),
         Facet::Time | Facet::Text => false,
+        Facet::Finding => filter.finding.as_deref() == Some(value),
     }
 }
 
@@ -174,6 +229,13 @@ pub fn chips(filter: &Filter) -> Vec<Chip> {
             facet: Facet::Time,
             value: String::new(),
             label: format!("Time: {from} → {to}"),
+        });
+    }
+    if let Some(f) = &filter.finding {
+        out.push(Chip {
+            facet: Facet::Finding,
+            value: f.clone(),
+            label: format!("Finding: {f}"),
         });
     }
     if !filter.text.is_empty() {

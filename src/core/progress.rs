@@ -6,7 +6,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 use crate::core::report::Summary;
-use crate::core::session::{RowWindow, ViewData};
+use crate::core::session::{FindingItem, RowWindow, ViewData};
 use crate::core::url::Location;
 use crate::core::view::EventDetail;
 
@@ -49,6 +49,8 @@ pub enum Phase {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppState {
     pub phase: Phase,
+    /// The findings of the loaded data set for the thresholds in the URL.
+    pub findings: Option<Rc<Vec<FindingItem>>>,
     /// The summary shown before the current load started, restored when it is cancelled.
     pub previous: Option<Rc<Summary>>,
     /// A load or worker failure, shown above whatever screen is current.
@@ -80,6 +82,8 @@ pub enum Action {
     /// The URL fragment changed (a click, back/forward, a link).
     Navigate(Box<Location>),
     ViewReady(Rc<ViewData>),
+    /// The findings for the current thresholds arrived.
+    FindingsReady(Rc<Vec<FindingItem>>),
     RowsReady(Rc<RowWindow>),
     /// The drawer's event arrived (`None`: it no longer exists).
     DetailReady(Option<Rc<EventDetail>>),
@@ -118,6 +122,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.view = None;
             next.window = None;
             next.detail = None;
+            next.findings = None;
         }
         Action::Cancelled => {
             next.phase = match state.previous.clone() {
@@ -146,6 +151,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         }
         Action::DismissError => next.error = None,
         Action::Navigate(location) => next.location = *location,
+        Action::FindingsReady(items) => next.findings = Some(items),
         Action::ViewReady(view) => {
             next.window = Some(Rc::new(view.rows.clone()));
             next.view = Some(view);

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::core::analyze::dims::{job_key, system_name};
 use crate::core::analyze::identity::{identity_events, identity_report, IdentityReport};
 use crate::core::analyze::overview::{overview, OverviewReport};
-use crate::core::analyze::query::{run, Facet, FacetValue, Filter};
+use crate::core::analyze::query::{run_within, Facet, FacetValue, Filter};
 use crate::core::filters::is_selected;
+use crate::core::findings::{findings, Finding, FindingsConfig};
 use crate::core::ingest::DataSet;
 use crate::core::model::{Status, Store};
 use crate::core::time::format_iso;
@@ -62,6 +63,8 @@ pub enum Request {
     Export {
         format: ExportFormat,
     },
+    /// The findings of the whole data set with these thresholds.
+    Findings(Box<FindingsConfig>),
 }
 
 /// A window of sorted rows.
@@ -165,6 +168,15 @@ pub enum Response {
     /// `None` when the event does not exist (a stale request after a reload).
     Detail(Option<Box<EventDetail>>),
     Export(Box<Export>),
+    Findings(Vec<FindingItem>),
+}
+
+/// One finding as the findings view lists it: the finding and the key that filters every view
+/// to its events (`kind-N`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingItem {
+    pub key: String,
+    pub finding: Finding,
 }
 
 /// Most facet values sent per facet (the selected ones are always sent).
@@ -192,6 +204,8 @@ pub struct Session {
     sorted: Vec<u32>,
     /// Recent answers, the most recent last.
     cache: Vec<Cached>,
+    /// The findings for the last thresholds asked for (computed over the whole data set).
+    findings: Option<(FindingsConfig, Vec<FindingItem>)>,
 }
 
 impl Session {
@@ -203,7 +217,48 @@ impl Session {
             file_names,
             sorted,
             cache: Vec::new(),
+            findings: None,
         }
+    }
+
+    /// The findings with these thresholds, computed once per set of thresholds.
+    pub fn findings(&mut self, config: &FindingsConfig) -> &[FindingItem] {
+        let stale = self.findings.as_ref().is_none_or(|(c, _)| c != config);
+        if stale {
+            let found = findings(&self.data.store, config);
+            let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+            let items = found
+                .into_iter()
+                .map(|f| {
+                    let n = seen.entry(f.kind.as_str()).or_insert(0);
+                    *n += 1;
+                    FindingItem {
+                        key: format!("{}-{}", f.kind.as_str(), n),
+                        finding: f,
+                    }
+                })
+                .collect();
+            // A new set of findings changes what a `finding` filter means: drop cached answers.
+            self.cache.clear();
+            self.findings = Some((config.clone(), items));
+        }
+        self.findings
+            .as_ref()
+            .map_or(&[], |(_, items)| items.as_slice())
+    }
+
+    /// The events behind the finding `key`, if it is among the current findings.
+    fn finding_events(&mut self, key: &str) -> Vec<u32> {
+        let config = self
+            .findings
+            .as_ref()
+            .map(|(c, _)| c.clone())
+            .unwrap_or_default();
+        self.findings(&config)
+            .iter()
+            .find(|i| i.key == key)
+            .map(|i| i.finding.evidence.event_indices.clone())
+            .unwrap_or_default()
     }
 
     pub fn data(&self) -> &DataSet {
@@ -218,6 +273,7 @@ impl Session {
                 event_detail(&self.data.store, event, &self.file_names).map(Box::new),
             ),
             Request::Export { format } => Response::Export(Box::new(self.export(format))),
+            Request::Findings(config) => Response::Findings(self.findings(&config).to_vec()),
         }
     }
 
@@ -229,7 +285,10 @@ impl Session {
             .position(|c| c.filter == q.filter && c.sort == q.sort);
         let cached = match hit {
             Some(i) => self.cache.remove(i),
-            None => self.compute(&q.filter, q.sort),
+            None => {
+                let within = q.filter.finding.as_deref().map(|k| self.finding_events(k));
+                self.compute(&q.filter, q.sort, within.as_deref())
+            }
         };
         self.sorted.clone_from(&cached.sorted);
         let mut view = cached.view.clone();
@@ -247,9 +306,9 @@ impl Session {
         view
     }
 
-    fn compute(&self, filter: &Filter, sort: Sort) -> Cached {
+    fn compute(&self, filter: &Filter, sort: Sort, within: Option<&[u32]>) -> Cached {
         let store = &self.data.store;
-        let result = run(store, filter);
+        let result = run_within(store, filter, within);
         let mut report = overview(store, Some(&result.matches));
         let bucket_labels = report
             .timeline

@@ -103,6 +103,9 @@ pub fn to_fragment(loc: &Location) -> String {
     if !f.text.is_empty() {
         parts.push(format!("q={}", enc(&f.text)));
     }
+    if let Some(finding) = &f.finding {
+        parts.push(format!("finding={}", enc(finding)));
+    }
     if let Some(id) = &loc.identity {
         parts.push(format!("identity={}", enc(id)));
     }
@@ -153,6 +156,7 @@ pub fn from_fragment(fragment: &str) -> Location {
             "from" => f.from_ms = v.parse().ok(),
             "to" => f.to_ms = v.parse().ok(),
             "q" => f.text = dec(v),
+            "finding" => f.finding = Some(dec(v)).filter(|s| !s.is_empty()),
             "identity" => loc.identity = Some(dec(v)).filter(|s| !s.is_empty()),
             _ => loc.extra.push((dec(k), dec(v))),
         }
@@ -181,6 +185,7 @@ mod tests {
                 from_ms: Some(1_700_000_000_000),
                 to_ms: Some(1_700_000_060_000),
                 text: "josé o'neil #1".into(),
+                finding: Some("silent_job-1".into()),
             },
             identity: Some("ellie@contoso.com".into()),
             extra: vec![("sort".into(), "date-desc".into())],

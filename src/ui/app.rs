@@ -6,7 +6,7 @@ use std::rc::Rc;
 use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::core::filters::{sort_of, view_key};
+use crate::core::filters::{findings_config, sort_of, view_key};
 use crate::core::progress::{Action, AppState, Phase};
 use crate::core::session::{self, Query};
 use crate::core::url::{from_fragment, to_fragment, Location};
@@ -73,6 +73,9 @@ impl Connection {
                 session::Response::Rows(w) => dispatch.dispatch(Action::RowsReady(Rc::new(w))),
                 session::Response::Detail(d) => {
                     dispatch.dispatch(Action::DetailReady(d.map(|d| Rc::new(*d))))
+                }
+                session::Response::Findings(items) => {
+                    dispatch.dispatch(Action::FindingsReady(Rc::new(items)))
                 }
                 session::Response::Export(x) => {
                     if let Err(m) = browser::download(&x.file_name, &x.mime, &x.text) {
@@ -176,6 +179,22 @@ pub fn App() -> Html {
             move || drop(listener)
         });
     }
+    // The findings whenever the data set or the thresholds change (before the query below,
+    // which may filter to one of them).
+    {
+        let connection = connection.clone();
+        let state = &store.0;
+        let loaded = matches!(state.phase, Phase::Loaded(_));
+        let config = findings_config(&state.location);
+        let deps = (loaded.then_some(state.generation), config);
+        use_effect_with(deps, move |(generation, config)| {
+            if generation.is_some() {
+                connection.send(Request::Analyze(session::Request::Findings(Box::new(
+                    config.clone(),
+                ))));
+            }
+        });
+    }
     // A query whenever the data set, the filters, the sort or the shown identity change.
     {
         let connection = connection.clone();
@@ -258,6 +277,7 @@ pub fn App() -> Html {
                 view={state.view.clone()}
                 window={state.window.clone()}
                 detail={state.detail.clone()}
+                findings={state.findings.clone()}
                 location={state.location.clone()}
                 on_navigate={on_navigate}
                 on_rows={on_rows}

@@ -2,7 +2,7 @@
 //! them into plain values for the components.
 
 use wasm_bindgen::JsCast;
-use yew::InputEvent;
+use yew::{Event, InputEvent};
 
 use crate::worker::protocol::FileRef;
 
@@ -112,6 +112,15 @@ fn show_fatal_error(detail: &str) {
     }
     body.set_inner_html("");
     let _ = body.append_child(&panel);
+}
+
+/// The value of the `<input>` a change event came from.
+pub fn event_value(event: &Event) -> String {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
 }
 
 /// The value of the `<input>` an input event came from.

@@ -42,6 +42,9 @@ pub struct Filter {
     /// descriptions and property values.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
+    /// Only the events behind one finding (`kind-N`, N its place in the findings list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
 }
 
 impl Filter {
@@ -65,6 +68,8 @@ pub enum Facet {
     Scenario,
     Time,
     Text,
+    /// The events behind one finding.
+    Finding,
 }
 
 /// The facets with value lists (time and text are ranges and strings, not lists).
@@ -330,11 +335,21 @@ pub struct QueryResult {
 /// Counts are kept per symbol (or enum index) while scanning and turned into text once at the
 /// end, so the scan allocates nothing per event.
 pub fn run(store: &Store, filter: &Filter) -> QueryResult {
+    run_within(store, filter, None)
+}
+
+/// Like [`run`], over the events at `within` only (a finding's events); facets count within
+/// them too.
+pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> QueryResult {
     let mut compiled = Compiled::new(store, filter);
     let mut matches = Vec::new();
     let mut counts: Vec<FxHashMap<u32, u64>> = vec![FxHashMap::default(); LIST_FACETS.len()];
     let mut scenarios = ScenarioMemo::default();
+    let allowed: Option<rustc_hash::FxHashSet<u32>> = within.map(|w| w.iter().copied().collect());
     for (i, e) in store.events.iter().enumerate() {
+        if allowed.as_ref().is_some_and(|a| !a.contains(&(i as u32))) {
+            continue;
+        }
         let fails = compiled.failures(store, e);
         if fails == 0 {
             matches.push(i as u32);
@@ -357,7 +372,7 @@ pub fn run(store: &Store, filter: &Filter) -> QueryResult {
                 Facet::ErrorCode => e.error_code.0,
                 Facet::Cycle => e.cycle_id.0,
                 Facet::Scenario => scenario_index(scenarios.of(store, e)) as u32,
-                Facet::Time | Facet::Text => 0,
+                Facet::Time | Facet::Text | Facet::Finding => 0,
             };
             *slot.entry(key).or_insert(0) += 1;
         }
@@ -408,7 +423,7 @@ fn key_text(store: &Store, facet: Facet, key: u32) -> String {
         Facet::SourceSystem | Facet::TargetSystem => system_name(store.str(sym)).to_string(),
         Facet::IdentityType => identity_type(store.str(sym)),
         Facet::Job | Facet::ErrorCode | Facet::Cycle => store.str(sym).to_string(),
-        Facet::Time | Facet::Text => String::new(),
+        Facet::Time | Facet::Text | Facet::Finding => String::new(),
     }
 }
 
@@ -434,6 +449,6 @@ pub fn facet_value(
         Facet::ErrorCode => sym_text(memo, e.error_code, |s| s.to_string()),
         Facet::Cycle => sym_text(memo, e.cycle_id, |s| s.to_string()),
         Facet::Scenario => event_scenario(store, e).as_str().to_string(),
-        Facet::Time | Facet::Text => String::new(),
+        Facet::Time | Facet::Text | Facet::Finding => String::new(),
     }
 }

@@ -44,8 +44,9 @@ pub struct FindingsConfig {
     /// Silent job: a silence counts when it is longer than this multiple of the job's typical
     /// interval between cycle starts (default 4).
     pub silent_gap_multiple: f64,
-    /// Silent job: and longer than this many minutes in any case (default 120: the service's
-    /// 40-minute cadence may stretch, a two-hour hole is worth a look).
+    /// Silent job: and longer than this many minutes in any case (default 480). Cycles without
+    /// changes log nothing, so a quiet job logs nothing for hours on a weekend or a night; eight
+    /// hours without a single change is no longer a quiet spell.
     pub silent_min_gap_min: u32,
     /// Silent job: cycles needed before a job's cadence is trusted (default 4).
     pub silent_min_cycles: u32,
@@ -117,7 +118,7 @@ impl Default for FindingsConfig {
     fn default() -> Self {
         FindingsConfig {
             silent_gap_multiple: 4.0,
-            silent_min_gap_min: 120,
+            silent_min_gap_min: 480,
             silent_min_cycles: 4,
             cycle_split_gap_min: 10,
             baseline_min_cycles: 5,

@@ -28,21 +28,62 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         }
         let limit = ((typical as f64 * ctx.config.silent_gap_multiple) as i64)
             .max(i64::from(ctx.config.silent_min_gap_min) * 60_000);
+        // The job's long quiet stretches (beyond the limit): the rhythm a silence is compared with.
+        let quiet: Vec<(i64, i64)> = job
+            .cycles
+            .windows(2)
+            .map(|w| (w[0].end_ms, w[1].start_ms))
+            .filter(|(a, b)| b - a > limit)
+            .collect();
+        let first_start = job.cycles.first().map_or(data_end, |c| c.start_ms);
         for (n, w) in job.cycles.windows(2).enumerate() {
             let (before, after) = (&w[0], &w[1]);
             let silence = after.start_ms - before.end_ms;
-            if silence > limit {
+            if silence > limit
+                && !recurs_daily(&quiet, before.end_ms, after.start_ms, first_start, data_end)
+            {
                 out.push(finding(ctx, job, typical, limit, n, Some(n + 1), silence));
             }
         }
         let last_end = job.cycles.last().map_or(data_end, |c| c.end_ms);
         let silence = data_end - last_end;
-        if silence > limit {
+        if silence > limit && !recurs_daily(&quiet, last_end, data_end, first_start, data_end) {
             let n = job.cycles.len() - 1;
             out.push(finding(ctx, job, typical, limit, n, None, silence));
         }
     }
     out
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Whether the job is just as quiet at the same time of day on most other days of the data (at
+/// least two): logs record changes only, so nights leave regular gaps that are the job's rhythm,
+/// not a stop. "Just as quiet" means a long quiet stretch at least 60 % as long, overlapping the
+/// same hours by half of the shorter of the two.
+fn recurs_daily(quiet: &[(i64, i64)], from: i64, to: i64, data_start: i64, data_end: i64) -> bool {
+    let span = (to - from).max(1);
+    let (mut days, mut other_days) = (0, 0);
+    for k in -14i64..=14 {
+        if k == 0 {
+            continue;
+        }
+        let (a, b) = (from + k * DAY_MS, to + k * DAY_MS);
+        if a < data_start || b > data_end {
+            continue;
+        }
+        other_days += 1;
+        // A long quiet stretch of similar length around the same hours that day.
+        let alike = quiet.iter().any(|&(qa, qb)| {
+            let len = qb - qa;
+            let overlap = qb.min(b) - qa.max(a);
+            len * 10 >= span * 6 && overlap * 2 >= len.min(span)
+        });
+        if alike {
+            days += 1;
+        }
+    }
+    days >= 2 && days * 2 >= other_days
 }
 
 fn finding(

@@ -11,6 +11,7 @@ pub mod export_bar;
 pub mod facet_sidebar;
 pub mod file_chips;
 pub mod filter_chips;
+pub mod findings_view;
 pub mod identity_view;
 pub mod kpi_tiles;
 pub mod loading_view;

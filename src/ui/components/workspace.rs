@@ -21,6 +21,7 @@ use super::errors_view::ErrorsView;
 use super::explorer::Explorer;
 use super::file_chips::FileChips;
 use super::filter_chips::FilterChips;
+use super::findings_view::FindingsView;
 use super::identity_view::IdentityView;
 use super::kpi_tiles::Kpis;
 use super::search_box::SearchBox;
@@ -31,6 +32,8 @@ pub struct WorkspaceProps {
     pub view: Option<Rc<ViewData>>,
     pub window: Option<Rc<RowWindow>>,
     pub detail: Option<Rc<EventDetail>>,
+    /// The findings for the thresholds in the URL (`None` until they arrive).
+    pub findings: Option<Rc<Vec<crate::core::session::FindingItem>>>,
     pub location: Location,
     pub on_navigate: Callback<Location>,
     pub on_rows: Callback<(u32, u32)>,
@@ -163,14 +166,66 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     on_search={on_identity} on_open={props.on_open.clone()} />
             }
         }
+        "findings" => {
+            let on_select = {
+                let loc = loc.clone();
+                let nav = props.on_navigate.clone();
+                Callback::from(move |key: String| {
+                    let mut next = loc.clone();
+                    next.filter = Default::default();
+                    next.filter.finding = Some(key);
+                    next.view = "explorer".into();
+                    nav.emit(next);
+                })
+            };
+            let on_threshold = {
+                let loc = loc.clone();
+                let nav = props.on_navigate.clone();
+                Callback::from(move |(key, value): (String, String)| {
+                    let mut next = loc.clone();
+                    let value = value.trim().to_string();
+                    filters::set_extra(&mut next, &key, (!value.is_empty()).then_some(value));
+                    // Findings are numbered per thresholds: a finding filter would point elsewhere.
+                    next.filter.finding = None;
+                    nav.emit(next);
+                })
+            };
+            let thresholds: Vec<(String, String)> = filters::THRESHOLDS
+                .iter()
+                .filter_map(|(k, _)| filters::threshold(loc, k).map(|v| (k.to_string(), v)))
+                .collect();
+            html! {
+                <FindingsView findings={props.findings.clone()} selected={loc.filter.finding.clone()}
+                    thresholds={thresholds} on_select={on_select} on_threshold={on_threshold} />
+            }
+        }
         "errors" => html! {
             <ErrorsView view={props.view.clone()} filter={loc.filter.clone()} on_toggle={on_toggle.clone()} />
         },
-        _ => html! {
-            <Dashboard view={props.view.clone()} fallback={fallback} filter={loc.filter.clone()}
-                by_action={chart_by_action(loc)} on_toggle={on_toggle.clone()} on_range={on_range}
-                on_chart_mode={on_chart_mode} />
-        },
+        _ => {
+            let to_findings = {
+                let go = edit(Rc::new(|l: &mut Location| l.view = "findings".to_string()));
+                Callback::from(move |_: MouseEvent| go())
+            };
+            let banner = props.findings.as_ref().map(|items| {
+                let high = items.iter().filter(|i| i.finding.severity.as_str() == "high").count();
+                let medium = items.iter().filter(|i| i.finding.severity.as_str() == "medium").count();
+                html! {
+                    <p class={classes!("notice", "findings-banner", (high > 0).then_some("alert"))} data-testid="dashboard-findings">
+                        { format!("{} findings: {high} high, {medium} medium. ", items.len()) }
+                        <button class="link" onclick={to_findings}>{"Open the findings"}</button>
+                    </p>
+                }
+            });
+            html! {
+                <>
+                    { for banner }
+                    <Dashboard view={props.view.clone()} fallback={fallback} filter={loc.filter.clone()}
+                        by_action={chart_by_action(loc)} on_toggle={on_toggle.clone()} on_range={on_range}
+                        on_chart_mode={on_chart_mode} />
+                </>
+            }
+        }
     };
     let on_add_picked = {
         let on_add = props.on_add.clone();
