@@ -635,7 +635,7 @@ fn the_app_session_lists_findings_and_filters_every_view_to_one() {
     let anomaly = Anomaly::named("failed-deprovisioning").unwrap();
     let (data, _) = load(&gen_config(7, vec![anomaly]));
     let mut session = Session::new(data);
-    let items = match session.handle(Request::Findings(Box::new(FindingsConfig::default()))) {
+    let items = match session.handle(Request::Findings(Box::default())) {
         Response::Findings(items) => items,
         other => panic!("{other:?}"),
     };
