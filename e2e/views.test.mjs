@@ -422,6 +422,10 @@ test('findings: listed by severity with evidence, editable thresholds in the URL
   const orphan = page.locator('[data-testid=finding][data-kind=orphaned_access]').first();
   await orphan.locator('summary').first().click();
   await shot('view-findings');
+  const [arm] = await Promise.all([page.waitForEvent('download'), orphan.getByTestId('finding-arm').click()]);
+  assert.equal(arm.suggestedFilename(), 'provlens-alert-orphaned-access.json');
+  const rule = JSON.parse(await readFile(await arm.path(), 'utf8'));
+  assert.equal(rule.resources[0].type, 'Microsoft.Insights/scheduledQueryRules');
   const button = orphan.getByTestId('finding-filter');
   const count = Number((await button.textContent()).match(/\d+/)[0]);
   await button.click();

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::core::filters::THRESHOLDS;
-use crate::core::findings::Figure;
+use crate::core::findings::kql::alert_rule_arm_with;
+use crate::core::findings::{Figure, FindingsConfig};
 use crate::core::session::FindingItem;
 
 #[derive(Properties, PartialEq)]
@@ -19,6 +20,8 @@ pub struct FindingsViewProps {
     pub thresholds: Vec<(String, String)>,
     pub on_select: Callback<String>,
     pub on_threshold: Callback<(String, String)>,
+    /// The thresholds in force, for the alert rules.
+    pub config: FindingsConfig,
 }
 
 fn figure_text(f: &Figure) -> String {
@@ -87,6 +90,17 @@ pub fn FindingsView(props: &FindingsViewProps) -> Html {
                     let key = item.key.clone();
                     props.on_select.reform(move |_: MouseEvent| key.clone())
                 };
+                let on_arm = {
+                    let kind = f.kind;
+                    let config = props.config.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        let rule = alert_rule_arm_with(kind, &config);
+                        let text = serde_json::to_string_pretty(&rule).unwrap_or_default();
+                        let name = format!("provlens-alert-{}.json", kind.as_str().replace('_', "-"));
+                        // A failed download leaves the page as it is; the button can be pressed again.
+                        let _ = crate::ui::browser::download(&name, "application/json", &text);
+                    })
+                };
                 let window = match (&e.first, &e.last) {
                     (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
                     (Some(a), _) => a.clone(),
@@ -121,6 +135,11 @@ pub fn FindingsView(props: &FindingsViewProps) -> Html {
                                 <summary>{"KQL for Log Analytics"}</summary>
                                 <pre class="mono">{ &f.kql }</pre>
                             </details>
+                            <button class="button small" data-testid="finding-arm" onclick={on_arm}
+                                title="An Azure Monitor scheduled-query alert rule (ARM template) that raises this finding in Log Analytics">
+                                {"Download alert rule (ARM)"}
+                            </button>
+                            {" "}
                             if e.event_total > 0 {
                                 <button class="button small" data-testid="finding-filter" {onclick}>
                                     { format!("Show its {} events in every view", e.event_indices.len()) }

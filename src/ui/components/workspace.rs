@@ -196,7 +196,8 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 .collect();
             html! {
                 <FindingsView findings={props.findings.clone()} selected={loc.filter.finding.clone()}
-                    thresholds={thresholds} on_select={on_select} on_threshold={on_threshold} />
+                    thresholds={thresholds} on_select={on_select} on_threshold={on_threshold}
+                    config={filters::findings_config(loc)} />
             }
         }
         "errors" => html! {
