@@ -111,6 +111,17 @@ pub fn summarize(data: &DataSet) -> Summary {
 
 /// Summarizes a data set, with findings under the given thresholds.
 pub fn summarize_with(data: &DataSet, config: &FindingsConfig) -> Summary {
+    let mut s = summarize_totals(data);
+    s.findings = findings(&data.store, config)
+        .iter()
+        .map(FindingSummary::from)
+        .collect();
+    s
+}
+
+/// Summarizes a data set without running the findings rules (`findings` stays empty): what the
+/// page needs the moment a load ends; its findings view asks for them separately.
+pub fn summarize_totals(data: &DataSet) -> Summary {
     let o = overview(&data.store, None);
     let t = o.totals;
     let mut reasons: Vec<ReasonCount> = data
@@ -161,9 +172,6 @@ pub fn summarize_with(data: &DataSet, config: &FindingsConfig) -> Summary {
             })
             .collect(),
         errors: o.errors,
-        findings: findings(&data.store, config)
-            .iter()
-            .map(FindingSummary::from)
-            .collect(),
+        findings: Vec::new(),
     }
 }

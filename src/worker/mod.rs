@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use gloo::worker::{HandlerId, Registrable, Worker, WorkerScope};
 
-use crate::core::report::summarize;
+use crate::core::report::summarize_totals;
 use crate::core::session::Session;
 use codec::Structured;
 use protocol::{ExportKind, ExportRequest, Exported, LoadMode, Request, Response};
@@ -118,7 +118,8 @@ impl Analyzer {
             }
             let response = match outcome {
                 Ok(Some(data)) => {
-                    let summary = summarize(&data);
+                    // Findings are computed once, when the page asks for them (with its thresholds).
+                    let summary = summarize_totals(&data);
                     let mut held = held.borrow_mut();
                     held.sources = sources;
                     held.session = Some(Session::new(data));
