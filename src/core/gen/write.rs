@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use crate::core::gen::{GenEvent, GenIdentity, GenStep, GenSystem, Rng};
+use crate::core::gen::{GenError, GenEvent, GenIdentity, GenStep, GenSystem, Rng};
 use crate::core::model::{Action, Status, StepType};
 use crate::core::time::{format_iso_ms, format_us};
 
@@ -365,20 +365,7 @@ fn graph_record(j: &mut J, e: &GenEvent, beta: bool) {
     j.obj();
     j.ks("status", e.status.as_str());
     j.k("errorInformation");
-    match &e.error {
-        Some(err) => {
-            j.obj();
-            j.ks("errorCode", &err.code);
-            j.ks("reason", &err.reason);
-            j.k("additionalDetails");
-            j.opt(err.additional.as_deref());
-            j.ks("errorCategory", &err.category);
-            j.k("recommendedAction");
-            j.opt(err.recommended.as_deref());
-            j.end();
-        }
-        None => j.null(),
-    }
+    error_information(j, e.error.as_ref());
     j.end();
     if beta {
         j.k("statusInfo");
@@ -672,11 +659,9 @@ fn diag_initiator(j: &mut J) {
     j.end();
 }
 
-fn diag_status_info(j: &mut J, e: &GenEvent) {
-    j.obj();
-    j.ks("Status", e.status.as_str());
-    j.k("errorInformation");
-    match &e.error {
+/// The `errorInformation` value: the error's fields, or `null` when the event did not fail.
+fn error_information(j: &mut J, error: Option<&GenError>) {
+    match error {
         Some(err) => {
             j.obj();
             j.ks("errorCode", &err.code);
@@ -690,6 +675,13 @@ fn diag_status_info(j: &mut J, e: &GenEvent) {
         }
         None => j.null(),
     }
+}
+
+fn diag_status_info(j: &mut J, e: &GenEvent) {
+    j.obj();
+    j.ks("Status", e.status.as_str());
+    j.k("errorInformation");
+    error_information(j, e.error.as_ref());
     j.end();
 }
 
