@@ -2,7 +2,7 @@
 //! succeeded afterwards. The leaver may still be able to sign in to the target.
 
 use crate::core::findings::context::{plural, thousands, Context};
-use crate::core::findings::onboarding::{by_error, describe, unresolved};
+use crate::core::findings::onboarding::{by_error, describe, group_evidence, unresolved};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::model::Action;
 use crate::core::time::format_duration_ms;
@@ -17,25 +17,10 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     for job in &ctx.jobs {
         let list = unresolved(ctx, job, deprovisions, deprovisions);
         for (error, group) in by_error(list) {
-            let attempts: u64 = group.iter().map(|u| u.failures.len() as u64).sum();
-            let longest = group
-                .iter()
-                .map(|u| end - u.first_ms)
-                .max()
-                .unwrap_or(0)
-                .max(0);
+            let (mut ev, attempts, longest) = group_evidence(ctx, job, &error, &group, end);
             // A single transient failure is retried by the service within the hour; anything
             // else leaves an account that should be gone.
             let pending_retry = group.iter().all(|u| u.transient && u.failures.len() == 1);
-            let mut ev = ctx.evidence(&job.id);
-            for u in &group {
-                ev.events(&u.failures);
-            }
-            ev.count(group.len() as u64)
-                .figure("identities", group.len())
-                .figure("attempts", attempts)
-                .figure("error", error.clone())
-                .figure("longest_unresolved_ms", longest);
             let title = format!(
                 "{} still active in {}: disable/delete failed with {} ({} attempts, oldest {} ago)",
                 plural(group.len() as u64, "leaver", "leavers"),

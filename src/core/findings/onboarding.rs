@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::core::findings::context::{plural, thousands, Context, Job};
+use crate::core::findings::context::{plural, thousands, Context, EvidenceBuilder, Job};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::kb;
 use crate::core::model::{Action, Event, Status, Sym};
@@ -25,6 +25,35 @@ pub struct Unresolved {
 
 /// Identities of a job with a failed `wanted` action and no later success of a `resolves`
 /// action, ordered by identity.
+/// What both unresolved-failure rules (onboarding, deprovisioning) report for one group of
+/// identities failing with one error: the evidence with every failed event, the number of
+/// attempts, and how long the oldest has been failing up to `end`.
+pub fn group_evidence<'c, 'a>(
+    ctx: &'c Context<'a>,
+    job: &Job,
+    error: &str,
+    group: &[Unresolved],
+    end: i64,
+) -> (EvidenceBuilder<'c, 'a>, u64, i64) {
+    let attempts: u64 = group.iter().map(|u| u.failures.len() as u64).sum();
+    let longest = group
+        .iter()
+        .map(|u| end - u.first_ms)
+        .max()
+        .unwrap_or(0)
+        .max(0);
+    let mut ev = ctx.evidence(&job.id);
+    for u in group {
+        ev.events(&u.failures);
+    }
+    ev.count(group.len() as u64)
+        .figure("identities", group.len())
+        .figure("attempts", attempts)
+        .figure("error", error.to_string())
+        .figure("longest_unresolved_ms", longest);
+    (ev, attempts, longest)
+}
+
 pub fn unresolved(
     ctx: &Context<'_>,
     job: &Job,
@@ -127,22 +156,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             |a| matches!(a, Action::Create | Action::Update),
         );
         for (error, group) in by_error(list) {
-            let attempts: u64 = group.iter().map(|u| u.failures.len() as u64).sum();
-            let longest = group
-                .iter()
-                .map(|u| end - u.first_ms)
-                .max()
-                .unwrap_or(0)
-                .max(0);
-            let mut ev = ctx.evidence(&job.id);
-            for u in &group {
-                ev.events(&u.failures);
-            }
-            ev.count(group.len() as u64)
-                .figure("identities", group.len())
-                .figure("attempts", attempts)
-                .figure("error", error.clone())
-                .figure("longest_unresolved_ms", longest);
+            let (mut ev, attempts, longest) = group_evidence(ctx, job, &error, &group, end);
             let n = group.len() as u64;
             let title = format!(
                 "{} never created in {}: {} ({} failed attempts, oldest {} ago)",
