@@ -1239,7 +1239,7 @@ mod tests {
         }
         // Ignoring case, the only clash is the documented pair of timeout spellings.
         let mut folded: Vec<String> = seen.iter().map(|n| n.to_ascii_lowercase()).collect();
-        folded.sort();
+        crate::core::sort::sort(&mut folded);
         let clashes: Vec<&String> = folded
             .windows(2)
             .filter(|w| w[0] == w[1])

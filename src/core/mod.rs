@@ -17,6 +17,7 @@ pub mod report;
 pub mod report_html;
 pub mod session;
 pub mod sniff;
+pub mod sort;
 pub mod time;
 pub mod url;
 pub mod view;

@@ -110,7 +110,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     Some(f) => *f = p,
                     None => {
                         files.push(p);
-                        files.sort_by_key(|f| f.index);
+                        crate::core::sort::sort_by_key(files, |f| f.index);
                     }
                 }
             }

@@ -132,7 +132,9 @@ pub fn summarize_totals(data: &DataSet) -> Summary {
             count,
         })
         .collect();
-    reasons.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason)));
+    crate::core::sort::sort_by(&mut reasons, |a, b| {
+        b.count.cmp(&a.count).then_with(|| a.reason.cmp(&b.reason))
+    });
     Summary {
         version: crate::VERSION.to_string(),
         events: t.events,

@@ -605,7 +605,7 @@ mod tests {
         assert_eq!(w.rows, v.rows.rows[10..15].to_vec());
         let times: Vec<&String> = v.rows.rows.iter().map(|r| &r.time).collect();
         let mut sorted = times.clone();
-        sorted.sort();
+        crate::core::sort::sort(&mut sorted);
         assert_eq!(times, sorted, "date ascending by default");
         // A window past the end is empty, never a panic.
         assert!(s.window(u32::MAX, 10).rows.is_empty());

@@ -152,7 +152,7 @@ pub fn identity_events(store: &Store, query: &str) -> Vec<u32> {
         })
         .map(|(i, _)| i as u32)
         .collect();
-    out.sort_by_key(|&i| {
+    crate::core::sort::sort_by_key(&mut out, |&i| {
         let e = &store.events[i as usize];
         (e.time_ms.unwrap_or(i64::MIN), i)
     });

@@ -241,14 +241,14 @@ impl Overview {
                         identities: c.identities.len() as u64,
                     })
                     .collect();
-                cycles.sort_by(|a, b| {
+                crate::core::sort::sort_by(&mut cycles, |a, b| {
                     a.start_ms
                         .cmp(&b.start_ms)
                         .then(a.cycle_id.cmp(&b.cycle_id))
                 });
                 let starts: Vec<i64> = cycles.iter().filter_map(|c| c.start_ms).collect();
                 let mut gaps: Vec<i64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
-                gaps.sort_unstable();
+                crate::core::sort::sort(&mut gaps);
                 let typical = gaps.get(gaps.len() / 2).copied();
                 let events: u64 = j.counts.iter().flatten().sum();
                 let failures: u64 = j.counts.iter().map(|r| r[Status::Failure.index()]).sum();
@@ -289,7 +289,9 @@ impl Overview {
                 }
             })
             .collect();
-        jobs.sort_by(|a, b| b.events.cmp(&a.events).then(a.job_id.cmp(&b.job_id)));
+        crate::core::sort::sort_by(&mut jobs, |a, b| {
+            b.events.cmp(&a.events).then(a.job_id.cmp(&b.job_id))
+        });
         let mut errors: Vec<ErrorReport> = self
             .errors
             .iter()
@@ -320,7 +322,9 @@ impl Overview {
                 }
             })
             .collect();
-        errors.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+        crate::core::sort::sort_by(&mut errors, |a, b| {
+            b.count.cmp(&a.count).then(a.code.cmp(&b.code))
+        });
         let mut attributes: Vec<AttributeCount> = self
             .attributes
             .iter()
@@ -407,7 +411,9 @@ impl Overview {
 const BUCKETS_MIN: [i64; 8] = [1, 5, 15, 60, 180, 360, 720, 1440];
 
 fn sort_attributes(v: &mut [AttributeCount]) {
-    v.sort_by(|a, b| b.changes.cmp(&a.changes).then(a.name.cmp(&b.name)));
+    crate::core::sort::sort_by(v, |a, b| {
+        b.changes.cmp(&a.changes).then(a.name.cmp(&b.name))
+    });
 }
 
 fn status_counts(m: &Matrix) -> BTreeMap<String, u64> {

@@ -390,7 +390,9 @@ pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> Que
                 .into_iter()
                 .map(|(value, count)| FacetValue { value, count })
                 .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            crate::core::sort::sort_by(&mut v, |a, b| {
+                b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
+            });
             (facet, v)
         })
         .collect();

@@ -60,11 +60,11 @@ impl<'a> Context<'a> {
         let mut jobs: Vec<Job> = by_job
             .into_iter()
             .map(|(key, mut events)| {
-                events.sort_by_key(|&i| (time(store, i), i));
+                crate::core::sort::sort_by_key(&mut events, |&i| (time(store, i), i));
                 build_job(store, config, key, events)
             })
             .collect();
-        jobs.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::core::sort::sort_by(&mut jobs, |a, b| a.id.cmp(&b.id));
         Context {
             store,
             config,
@@ -253,7 +253,7 @@ fn build_job(store: &Store, config: &FindingsConfig, key: Sym, events: Vec<u32>)
     }
     // Order cycles by start and renumber the event → cycle map.
     let mut order: Vec<usize> = (0..cycles.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::core::sort::sort_by(&mut order, |&a, &b| {
         let (ca, cb) = (&cycles[a], &cycles[b]);
         ca.start_ms.cmp(&cb.start_ms).then(ca.id.cmp(&cb.id))
     });
@@ -359,7 +359,7 @@ impl EvidenceBuilder<'_, '_> {
         let cap = self.ctx.config.evidence_cap as usize;
         let store = self.ctx.store;
         let mut events = std::mem::take(&mut self.events);
-        events.sort_by_key(|&i| (time(store, i), i));
+        crate::core::sort::sort_by_key(&mut events, |&i| (time(store, i), i));
         events.dedup();
         let event_total = events.len() as u64;
         events.truncate(cap);

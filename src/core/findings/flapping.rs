@@ -124,7 +124,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 });
         }
         for (attr, mut flaps) in by_attr {
-            flaps.sort_by(|a, b| {
+            crate::core::sort::sort_by(&mut flaps, |a, b| {
                 (b.flips, b.rewrites)
                     .cmp(&(a.flips, a.rewrites))
                     .then_with(|| a.identity_label.cmp(&b.identity_label))

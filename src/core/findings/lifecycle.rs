@@ -40,7 +40,7 @@ fn finding(store: &Store, issue: &LifecycleIssue, config: &FindingsConfig) -> Fi
             }
         }
     }
-    times.sort();
+    crate::core::sort::sort(&mut times);
     let mut figures = std::collections::BTreeMap::new();
     figures.insert(
         "latency_h".to_string(),

@@ -391,7 +391,7 @@ pub fn findings(store: &Store, config: &FindingsConfig) -> Vec<Finding> {
 
 /// Sorts findings: severity (most severe first), then kind, job, start of the window, title.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    crate::core::sort::sort_by(findings, |a, b| {
         b.severity
             .cmp(&a.severity)
             .then(a.kind.cmp(&b.kind))

@@ -103,7 +103,7 @@ pub fn unresolved(
             }
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut out, |a, b| {
         a.first_ms
             .cmp(&b.first_ms)
             .then_with(|| ctx.str(a.identity).cmp(ctx.str(b.identity)))

@@ -85,7 +85,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         if runs.is_empty() {
             continue;
         }
-        runs.sort_by(|a, b| {
+        crate::core::sort::sort_by(&mut runs, |a, b| {
             b.cycles
                 .cmp(&a.cycles)
                 .then_with(|| ctx.str(a.identity).cmp(ctx.str(b.identity)))

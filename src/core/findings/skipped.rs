@@ -154,7 +154,7 @@ pub fn classify(store: &Store, e: &Event) -> (SkipClass, Option<String>) {
         return (SkipClass::NotAssigned, None);
     }
     if filter_failed {
-        clauses.sort();
+        crate::core::sort::sort(&mut clauses);
         clauses.dedup();
         let clause = (!clauses.is_empty()).then(|| clauses.join(" AND "));
         return (SkipClass::ScopingFilterFailed, clause);
@@ -247,7 +247,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         let skipped: u64 = by_class.values().map(|v| v.len() as u64).sum();
         let mut ranked: Vec<(SkipClass, u64)> =
             by_class.iter().map(|(c, v)| (*c, v.len() as u64)).collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::core::sort::sort_by(&mut ranked, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let listing: Vec<String> = ranked
             .iter()
             .map(|(c, n)| format!("{} {}", thousands(*n), c.label()))
@@ -269,7 +269,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             String::new()
         } else {
             let mut v: Vec<(&String, &u64)> = clauses.iter().collect();
-            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            crate::core::sort::sort_by(&mut v, |a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             format!(
                 " Failing scoping clauses: {}.",
                 v.iter()

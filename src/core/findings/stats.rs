@@ -7,7 +7,7 @@ pub fn median(values: &[f64]) -> f64 {
     if v.is_empty() {
         return 0.0;
     }
-    v.sort_by(f64::total_cmp);
+    crate::core::sort::sort_by(&mut v, f64::total_cmp);
     let n = v.len();
     let hi = v.get(n / 2).copied().unwrap_or(0.0);
     if !n.is_multiple_of(2) {

@@ -195,7 +195,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .into_iter()
         .filter(|(_, g)| g.events.len() >= cfg.template_min_count.max(1) as usize)
         .collect();
-    ranked.sort_by(|a, b| b.1.events.len().cmp(&a.1.events.len()).then(a.0.cmp(&b.0)));
+    crate::core::sort::sort_by(&mut ranked, |a, b| {
+        b.1.events.len().cmp(&a.1.events.len()).then(a.0.cmp(&b.0))
+    });
     ranked
         .into_iter()
         .take(cfg.template_max as usize)

@@ -558,7 +558,7 @@ pub fn run(config: &GenConfig) -> Generated {
             }
         }
     }
-    cycles.sort_unstable();
+    crate::core::sort::sort(&mut cycles);
     let weights: Vec<f64> = cycles
         .iter()
         .map(|&(t, j, _)| job_weight(j) * time_weight(t))
@@ -592,13 +592,13 @@ pub fn run(config: &GenConfig) -> Generated {
         routine_emitted += routine as i64;
         // Keep the cycle's events in time order.
         if let Some(slice) = events.get_mut(before..) {
-            slice.sort_by_key(|e| e.time_ms);
+            crate::core::sort::sort_by_key(slice, |e| e.time_ms);
         }
     }
-    events.sort_by_key(|e| e.time_ms);
+    crate::core::sort::sort_by_key(&mut events, |e| e.time_ms);
     sim.fill_chains(&events);
     for p in &mut sim.planted {
-        p.event_ids.sort_by_key(|id| id.clone());
+        crate::core::sort::sort_by_key(&mut p.event_ids, |id| id.clone());
     }
     sim.order_planted(&events);
 
@@ -1530,7 +1530,7 @@ impl Sim {
                     victims.swap(i, k);
                 }
                 victims.truncate(*n as usize);
-                victims.sort_unstable();
+                crate::core::sort::sort(&mut victims);
                 for p in victims {
                     if let Some(x) = self.people.get_mut(p) {
                         x.reserved = true;
@@ -1798,15 +1798,17 @@ impl Sim {
             first.entry(e.cycle_id.as_str()).or_insert(e.time_ms);
         }
         for p in &mut self.planted {
-            p.cycle_ids
-                .sort_by_key(|c| (first.get(c.as_str()).copied().unwrap_or(0), c.clone()));
+            crate::core::sort::sort_by_key(&mut p.cycle_ids, |c| {
+                (first.get(c.as_str()).copied().unwrap_or(0), c.clone())
+            });
             let order: std::collections::HashMap<&str, (i64, usize)> = events
                 .iter()
                 .enumerate()
                 .map(|(i, e)| (e.id.as_str(), (e.time_ms, i)))
                 .collect();
-            p.event_ids
-                .sort_by_key(|id| order.get(id.as_str()).copied().unwrap_or((0, 0)));
+            crate::core::sort::sort_by_key(&mut p.event_ids, |id| {
+                order.get(id.as_str()).copied().unwrap_or((0, 0))
+            });
         }
     }
 

@@ -275,7 +275,7 @@ impl Uf {
             .unwrap_or_default();
         if let Some(j) = self.jobs.get_mut(keep as usize) {
             j.extend(moved);
-            j.sort_unstable();
+            crate::core::sort::sort(j);
             j.dedup();
         }
         let strong = self.strong.get(gone as usize).copied().unwrap_or(false);
@@ -516,7 +516,7 @@ fn link(accounts: Vec<Account>, canon: &Canon) -> Chains {
     // UPN or worker id (two chains that each have their own are two people).
     for (value, members) in groups(&accounts, |a| &a.names) {
         let mut roots: Vec<u32> = members.iter().map(|&a| uf.find(a)).collect();
-        roots.sort_unstable();
+        crate::core::sort::sort(&mut roots);
         roots.dedup();
         if roots.len() < 2 {
             continue;

@@ -46,7 +46,7 @@ pub fn analyze(store: &Store, config: &LifecycleConfig) -> LifecycleReport {
             )
         })
         .collect();
-    order.sort();
+    crate::core::sort::sort(&mut order);
     let mut new_id = vec![0u32; chains.persons];
     for (id, (_, _, p)) in order.iter().enumerate() {
         if let Some(slot) = new_id.get_mut(*p as usize) {
@@ -120,13 +120,15 @@ pub fn analyze(store: &Store, config: &LifecycleConfig) -> LifecycleReport {
             breaches.push(breach(store, m, limit));
         }
     }
-    breaches.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut breaches, |a, b| {
         (b.severity, a.kind, a.person, &a.systems).cmp(&(a.severity, b.kind, b.person, &b.systems))
     });
     let mut orphans = Vec::new();
     let mut pending = Vec::new();
     let mut open_leavers: Vec<&Measure> = out.leavers.iter().filter(|m| !m.completed()).collect();
-    open_leavers.sort_by_key(|m| (m.person, m.upstream_event, m.system.clone()));
+    crate::core::sort::sort_by_key(&mut open_leavers, |m| {
+        (m.person, m.upstream_event, m.system.clone())
+    });
     let mut i = 0;
     while let Some(first) = open_leavers.get(i) {
         let group: Vec<&Measure> = open_leavers
@@ -320,7 +322,7 @@ impl<'a> Ctx<'a> {
             .flat_map(|l| l.entries.iter())
             .filter(lifecycle)
             .collect();
-        upstream.sort_by_key(|e| (e.time_ms, e.event));
+        crate::core::sort::sort_by_key(&mut upstream, |e| (e.time_ms, e.event));
         let new_measure = |movement, anchor: &LaneEntry, t: i64, system: &str| Measure {
             movement,
             person: person.id,
@@ -558,13 +560,15 @@ fn build_person(
         }
     }
     for lane in &mut lanes {
-        lane.entries.sort_by_key(|e| (e.time_ms, e.event));
+        crate::core::sort::sort_by_key(&mut lane.entries, |e| (e.time_ms, e.event));
         let has_any = lane.entries.iter().any(|e| e.status != Status::Skipped);
         lane.enabled_at_end = has_any.then(|| enabled_before(lane, i64::MAX));
     }
-    lanes.sort_by(|a, b| (a.role, a.tier, &a.system).cmp(&(b.role, b.tier, &b.system)));
+    crate::core::sort::sort_by(&mut lanes, |a, b| {
+        (a.role, a.tier, &a.system).cmp(&(b.role, b.tier, &b.system))
+    });
     // Source lanes (HR) first.
-    lanes.sort_by_key(|l| l.role != LaneRole::Source);
+    crate::core::sort::sort_by_key(&mut lanes, |l| l.role != LaneRole::Source);
     let position = |a: u32| accounts.iter().position(|&x| x == a).map(|p| p as u32);
     let links = link_indices
         .iter()
@@ -604,7 +608,7 @@ fn movement_report(
     sla_ms: i64,
     config: &LifecycleConfig,
 ) -> MovementReport {
-    all.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut all, |a, b| {
         (a.person, &a.system, a.upstream_ms, &a.attribute).cmp(&(
             b.person,
             &b.system,
@@ -614,7 +618,7 @@ fn movement_report(
     });
     let (completed, mut open): (Vec<Measure>, Vec<Measure>) =
         all.into_iter().partition(Measure::completed);
-    open.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut open, |a, b| {
         (b.latency_ms, a.person, &a.system).cmp(&(a.latency_ms, b.person, &b.system))
     });
     let mut systems: Vec<String> = completed
@@ -622,16 +626,18 @@ fn movement_report(
         .chain(&open)
         .map(|m| m.system.clone())
         .collect();
-    systems.sort();
+    crate::core::sort::sort(&mut systems);
     systems.dedup();
     let by_system = systems
         .into_iter()
         .map(|system| {
             let mine: Vec<&Measure> = completed.iter().filter(|m| m.system == system).collect();
             let mut lat: Vec<i64> = mine.iter().map(|m| m.latency_ms).collect();
-            lat.sort_unstable();
+            crate::core::sort::sort(&mut lat);
             let mut slowest: Vec<Measure> = mine.iter().map(|m| (*m).clone()).collect();
-            slowest.sort_by(|a, b| (b.latency_ms, a.person).cmp(&(a.latency_ms, b.person)));
+            crate::core::sort::sort_by(&mut slowest, |a, b| {
+                (b.latency_ms, a.person).cmp(&(a.latency_ms, b.person))
+            });
             slowest.truncate(config.slowest);
             SystemLatency {
                 count: lat.len(),
