@@ -1,7 +1,9 @@
-// Starts the app: loads the wasm-bindgen glue and the wasm named on the <script> tag that
-// loaded this file. It replaces Trunk's inline start-up script, which the page's
-// Content-Security-Policy (script-src 'self') would block.
-const tag = document.querySelector('script[data-app-js]');
+// Starts provlens on the page. The glue loaded just before this file (wasm-bindgen's no-modules
+// kind, which defines `wasm_bindgen`) belongs to the one wasm module that is both the page's app
+// and its Web Worker. Trunk's inline start-up script is not used: the page's
+// Content-Security-Policy (script-src 'self') forbids inline script.
+const tag = document.currentScript;
 const base = document.baseURI;
-const glue = await import(new URL(tag.dataset.appJs, base).href);
-await glue.default({ module_or_path: new URL(tag.dataset.appWasm, base) });
+// The app starts its worker from the same glue (hashed name), resolved here once.
+globalThis.provlensGlueUrl = new URL(tag.dataset.glue, base).href;
+wasm_bindgen({ module_or_path: new URL(tag.dataset.wasm, base) });

@@ -2,11 +2,11 @@
 // no server. Run by `make dist` (and the release build of `make test`) after `trunk build`.
 //
 // - The styles go into one <style> element.
-// - The app's wasm-bindgen glue (an ES module) is inlined into one <script type="module">, its
-//   `export` line dropped; its wasm is inlined as base64 and passed to the glue's init as bytes.
-// - The worker's glue (no-modules build) and its wasm (base64) become one script that the page
-//   turns into a Blob URL and publishes as `globalThis.provlensWorkerUrl`; the app starts its
-//   worker from that URL instead of `worker.js`.
+// - The page's one script holds the wasm-bindgen glue (no-modules kind) and the wasm module as
+//   base64, written once; it starts the module on the page from those bytes.
+// - The same module is the worker: the script builds the worker's source at run time from the
+//   glue's text and the same base64 string, turns it into a Blob URL and publishes it as
+//   `globalThis.provlensWorkerUrl`; the app starts its worker from that URL.
 // - The file's own Content-Security-Policy allows exactly that script and that style, by their
 //   SHA-256, plus compiling wasm; it allows no network request at all (connect-src 'none').
 import { createHash } from 'node:crypto';
@@ -22,34 +22,30 @@ const attr = (re, what) => {
   if (!m) throw new Error(`dist/index.html: cannot find ${what}`);
   return m[1];
 };
-const appJs = attr(/data-app-js="\.?\/?([^"]+)"/, 'the app glue (data-app-js)');
-const appWasm = attr(/data-app-wasm="\.?\/?([^"]+)"/, 'the app wasm (data-app-wasm)');
+const glueName = attr(/data-glue="\.?\/?([^"]+)"/, 'the glue (data-glue)');
+const wasmName = attr(/data-wasm="\.?\/?([^"]+)"/, 'the wasm (data-wasm)');
 const css = attr(/<link rel="stylesheet" href="\.?\/?([^"]+)"/, 'the stylesheet');
 const icon = attr(/<link\s+rel="icon"\s+href="([^"]+)"/, 'the icon');
 
-const [glue, wasm, style, workerGlue, workerWasm] = await Promise.all([
-  readFile(join(dist, appJs), 'utf8'),
-  readFile(join(dist, appWasm)),
+const [glue, wasm, style] = await Promise.all([
+  readFile(join(dist, glueName), 'utf8'),
+  readFile(join(dist, wasmName)),
   readFile(join(dist, css), 'utf8'),
-  readFile(join(dist, 'worker.js'), 'utf8'),
-  readFile(join(dist, 'worker_bg.wasm')),
 ]);
-
-const exportLine = /^export \{[^}]*\};?\s*$/m;
-if (!exportLine.test(glue)) throw new Error(`${appJs}: no export line to drop`);
-if (!/^async function __wbg_init\b/m.test(glue)) throw new Error(`${appJs}: no __wbg_init`);
-const appGlue = glue.replace(exportLine, '');
+if (!/^let wasm_bindgen\b/m.test(glue)) throw new Error(`${glueName}: not no-modules glue (no wasm_bindgen)`);
 
 const decode = 'Uint8Array.from(atob(b), (c) => c.charCodeAt(0))';
-const workerSource =
-  `${workerGlue}\n` +
-  `wasm_bindgen({ module_or_path: ((b) => ${decode})(${JSON.stringify(workerWasm.toString('base64'))}) });\n`;
-
+// `glue` runs on the page as code and is also kept as text for the worker.
 const script = [
   '// provlens, single-file build: everything below runs from this file; nothing is fetched.',
-  `globalThis.provlensWorkerUrl = URL.createObjectURL(new Blob([${JSON.stringify(workerSource)}], { type: 'text/javascript' }));`,
-  appGlue,
-  `await __wbg_init({ module_or_path: ((b) => ${decode})(${JSON.stringify(wasm.toString('base64'))}) });`,
+  `const provlensWasm = ${JSON.stringify(wasm.toString('base64'))};`,
+  `const provlensGlue = ${JSON.stringify(glue)};`,
+  'globalThis.provlensWorkerUrl = URL.createObjectURL(new Blob([',
+  '  provlensGlue,',
+  `  '\\nwasm_bindgen({ module_or_path: ((b) => ${decode})("', provlensWasm, '") });\\n',`,
+  "], { type: 'text/javascript' }));",
+  glue,
+  `wasm_bindgen({ module_or_path: ((b) => ${decode})(provlensWasm) });`,
   '',
 ].join('\n');
 
@@ -80,7 +76,7 @@ const html = `<!doctype html>
 <title>provlens — Entra ID provisioning-log analyzer</title>
 <link rel="icon" href="${icon}">
 <style>${style}</style>
-<script type="module">${script}</script>
+<script>${script}</script>
 </head>
 <body>
 <noscript>provlens needs JavaScript and WebAssembly; it runs entirely in this browser.</noscript>
@@ -88,5 +84,5 @@ const html = `<!doctype html>
 </html>
 `;
 await writeFile(out, html);
-console.log(`${out}: ${html.length} bytes, one file (app, worker, wasm, styles inlined)`);
+console.log(`${out}: ${html.length} bytes, one file (app and worker: one wasm module, inlined with the styles)`);
 console.log(`CSP: ${csp}`);

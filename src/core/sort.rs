@@ -50,10 +50,7 @@ fn permutation(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u
 fn apply<T>(v: &mut [T], mut order: Vec<usize>) {
     for start in 0..v.len() {
         let mut k = start;
-        loop {
-            let Some(slot) = order.get_mut(k) else {
-                break;
-            };
+        while let Some(slot) = order.get_mut(k) {
             let j = std::mem::replace(slot, k);
             if j == start || j >= v.len() {
                 break;

@@ -36,9 +36,9 @@ fn file_list(list: &web_sys::FileList) -> Vec<FileRef> {
         .collect()
 }
 
-/// The single-file build (`provlens.html`) has no `worker.js` beside it: its start-up script
-/// sets `globalThis.provlensWorkerUrl` to a Blob URL of a script holding the worker's glue and
-/// its wasm, which is then started as is (`spawn_with_loader`).
+/// The single-file build (`provlens.html`) has no glue file beside it: its start-up script sets
+/// `globalThis.provlensWorkerUrl` to a Blob URL of a script holding the glue and the wasm, which
+/// is then started as is (`spawn_with_loader`).
 pub fn inline_worker_url() -> Option<String> {
     js_sys::Reflect::get(&js_sys::global(), &"provlensWorkerUrl".into())
         .ok()
@@ -46,16 +46,15 @@ pub fn inline_worker_url() -> Option<String> {
         .filter(|u| u.starts_with("blob:"))
 }
 
-/// The worker script's URL, relative to the document so the app also works under a sub-path.
+/// The URL of the wasm-bindgen glue the worker starts from: the page's own glue, since page and
+/// worker run the same wasm module. `static/init.js` publishes it as `globalThis.provlensGlueUrl`
+/// (resolved against the document, so the app also works under a sub-path); gloo-worker derives
+/// the wasm's URL from it (`…_bg.wasm`).
 pub fn worker_url() -> String {
-    let base = gloo::utils::document()
-        .base_uri()
+    js_sys::Reflect::get(&js_sys::global(), &"provlensGlueUrl".into())
         .ok()
-        .flatten()
-        .unwrap_or_else(|| "./".to_string());
-    web_sys::Url::new_with_base("worker.js", &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| "worker.js".to_string())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// Whether the system asks for a dark theme.
