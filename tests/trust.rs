@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use provlens::core::gen::{
     generate, write_format, Anomaly, GenConfig, GenFormat, JobKind, WriteOptions,
 };
-use provlens::core::ingest::{read_all, DataSet};
+use provlens::core::ingest::{read_all, DataSet, Ingest};
 use provlens::core::pseudo::{identifiers, pseudonymize};
 use provlens::core::report_html::{render_report, ReportOptions};
 use provlens::core::view::{export_csv, export_json};
@@ -272,6 +272,51 @@ fn the_report_lists_each_file_with_its_sha256() {
     }
     assert!(html.contains(&format!("id=\"total-events\">{}<", data.store.events.len())));
     assert!(!html.to_lowercase().contains("<script"));
+}
+
+#[test]
+fn hashes_left_for_later_pair_with_their_files_in_order() {
+    // The app reads with hashing off and hashes the dropped files when the report is made:
+    // each dropped file must find its own entry, also when two share a name and size, and
+    // zip members keep the hash taken while unpacking.
+    let (a, b) = scenario();
+    let Some((name, bytes)) = a.into_iter().next() else {
+        panic!("the scenario wrote no file");
+    };
+    let zip_name = "second-tenant.zip".to_string();
+    let zip_bytes = match provlens::core::gen::write::zip(&b) {
+        Ok(z) => z,
+        Err(e) => panic!("zipping failed: {e}"),
+    };
+    let dropped = [
+        (name.clone(), bytes.clone()),
+        (zip_name.clone(), zip_bytes.clone()),
+        (name.clone(), bytes.clone()),
+    ];
+    let mut ingest = Ingest::default().hash_files(false);
+    for (n, b) in &dropped {
+        ingest.add_bytes(n, b);
+    }
+    let mut data = ingest.finish();
+    let hashed = read(&dropped);
+    assert_eq!(data.files.len(), hashed.files.len());
+    let mut from = 0;
+    let mut matched = Vec::new();
+    for (n, b) in &dropped {
+        let Some(i) = data.file_awaiting_hash(n, b.len() as u64, from) else {
+            panic!("no entry awaits the hash of {n}");
+        };
+        data.files[i].sha256 = hashed.files[i].sha256.clone();
+        matched.push(i);
+        from = i + 1;
+    }
+    assert_eq!(matched.len(), 3);
+    assert!(matched.windows(2).all(|w| w[0] < w[1]), "{matched:?}");
+    for (got, want) in data.files.iter().zip(&hashed.files) {
+        assert_eq!(got.sha256.len(), 64, "{}", got.name);
+        assert_eq!(got.sha256, want.sha256, "{}", got.name);
+    }
+    assert_eq!(data.file_awaiting_hash(&name, bytes.len() as u64, 0), None);
 }
 
 /// A scratch directory of this test run.

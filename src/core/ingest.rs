@@ -186,7 +186,8 @@ pub struct FileInfo {
     pub orphan_rows: u64,
     /// SHA-256 (lowercase hex) of the bytes read, hashed chunk by chunk as they arrive: of the
     /// file as stored for a dropped file (also a `.gz` or `.zip`), of the unpacked member for a
-    /// zip member. Empty until the file has been read to its end.
+    /// zip member. Empty until the file has been read to its end, and for a dropped file read
+    /// with hashing off (see [`Ingest::hash_files`]) until its hash is set afterwards.
     pub sha256: String,
 }
 
@@ -206,6 +207,20 @@ pub struct DataSet {
 impl DataSet {
     pub fn events(&self) -> usize {
         self.store.events.len()
+    }
+
+    /// The first file at or after `from` that was read with hashing off and matches a dropped
+    /// file's name and size: where that file's hash goes. Files are listed in the order they
+    /// were read (zip members after their archive), so walking the dropped files in order with
+    /// `from` just past the last match pairs each with its own entry, even when two share a
+    /// name and size.
+    pub fn file_awaiting_hash(&self, name: &str, size_bytes: u64, from: usize) -> Option<usize> {
+        self.files
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, f)| f.sha256.is_empty() && f.name == name && f.size_bytes == size_bytes)
+            .map(|(i, _)| i)
     }
 }
 
@@ -531,13 +546,15 @@ pub struct FileState {
     file: u16,
     name: String,
     reader: Reader,
-    hasher: sha2::Sha256,
+    /// Hashes the bytes as they arrive, unless hashing was turned off for dropped files.
+    hasher: Option<sha2::Sha256>,
 }
 
 /// Reads many files into one data set.
 pub struct Ingest {
     builder: Builder,
     limits: Limits,
+    hash_files: bool,
 }
 
 impl Default for Ingest {
@@ -551,23 +568,39 @@ impl Ingest {
         Ingest {
             builder: Builder::default(),
             limits,
+            hash_files: true,
         }
+    }
+
+    /// Whether each file started with [`Ingest::begin`] is hashed (SHA-256) while it is read;
+    /// on by default. The browser app turns it off: without SHA-NI instructions, hashing is
+    /// about a quarter of its load time, and the hashes are needed only by the audit report,
+    /// which computes them from the files when it is made. Zip members are always hashed.
+    pub fn hash_files(mut self, on: bool) -> Ingest {
+        self.hash_files = on;
+        self
     }
 
     /// Starts a file. `size_bytes` is its size on disk (for reporting).
     pub fn begin(&mut self, name: &str, size_bytes: u64) -> FileState {
+        self.begin_file(name, size_bytes, self.hash_files)
+    }
+
+    fn begin_file(&mut self, name: &str, size_bytes: u64, hash: bool) -> FileState {
         let file = self.builder.add_file(name, size_bytes);
         FileState {
             file,
             name: name.to_string(),
             reader: Reader::Sniffing(Vec::new()),
-            hasher: sha2::Sha256::default(),
+            hasher: hash.then(sha2::Sha256::default),
         }
     }
 
     /// Feeds the next chunk of a file.
     pub fn push(&mut self, state: &mut FileState, chunk: &[u8]) {
-        sha2::Digest::update(&mut state.hasher, chunk);
+        if let Some(hasher) = state.hasher.as_mut() {
+            sha2::Digest::update(hasher, chunk);
+        }
         let mut reader = std::mem::replace(&mut state.reader, Reader::Refused);
         self.feed(&mut reader, state.file, &state.name, chunk);
         state.reader = reader;
@@ -575,9 +608,11 @@ impl Ingest {
 
     /// Ends a file.
     pub fn end(&mut self, mut state: FileState) {
-        let digest = sha2::Digest::finalize(std::mem::take(&mut state.hasher));
-        if let Some(f) = self.builder.file_mut(state.file) {
-            f.sha256 = crate::core::pseudo::hex(&digest);
+        if let Some(hasher) = state.hasher.take() {
+            let digest = sha2::Digest::finalize(hasher);
+            if let Some(f) = self.builder.file_mut(state.file) {
+                f.sha256 = crate::core::pseudo::hex(&digest);
+            }
         }
         let mut reader = std::mem::replace(&mut state.reader, Reader::Refused);
         self.close(&mut reader, state.file, &state.name);
@@ -862,7 +897,7 @@ impl Ingest {
             let member = format!("{name} › {member_name}");
             let declared = entry.size();
             members += 1;
-            let mut st = self.begin(&member, declared);
+            let mut st = self.begin_file(&member, declared, true);
             let mut buf = vec![0u8; 1 << 20];
             let mut total: u64 = 0;
             loop {

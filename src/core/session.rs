@@ -265,6 +265,14 @@ impl Session {
         &self.data
     }
 
+    /// Sets the SHA-256 of file `index` once it has been computed (see
+    /// [`DataSet::file_awaiting_hash`]).
+    pub fn set_file_hash(&mut self, index: usize, sha256: String) {
+        if let Some(f) = self.data.files.get_mut(index) {
+            f.sha256 = sha256;
+        }
+    }
+
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
             Request::Query(q) => Response::View(Box::new(self.query(&q))),

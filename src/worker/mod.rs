@@ -86,14 +86,34 @@ impl Worker for Analyzer {
                 }
             }
             Request::Export(request) => {
-                let response = match self.held.borrow().session.as_ref().map(Session::data) {
-                    Some(data) => match export(data, &request) {
-                        Ok(done) => Response::Exported(Box::new(done)),
-                        Err(e) => Response::ExportFailed(e),
-                    },
-                    None => Response::ExportFailed("No data set is loaded.".to_string()),
+                // The audit report lists each file's SHA-256; files are read without hashing
+                // (it would slow every load), so they are hashed now, once, from the files.
+                let awaited = if request.kind == ExportKind::Report {
+                    awaited_hashes(&self.held.borrow())
+                } else {
+                    Vec::new()
                 };
-                scope.respond(id, response);
+                if awaited.is_empty() {
+                    scope.respond(id, export_response(&self.held.borrow(), &request));
+                    return;
+                }
+                let held = self.held.clone();
+                let scope = scope.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let response = match read::hash_sources(&awaited).await {
+                        Ok(hashes) => {
+                            let mut held = held.borrow_mut();
+                            if let Some(session) = held.session.as_mut() {
+                                for (file, sha256) in hashes {
+                                    session.set_file_hash(file, sha256);
+                                }
+                            }
+                            export_response(&held, &request)
+                        }
+                        Err(e) => Response::ExportFailed(e),
+                    };
+                    scope.respond(id, response);
+                });
             }
         }
     }
@@ -130,6 +150,32 @@ impl Analyzer {
             };
             scope.respond(id, response);
         });
+    }
+}
+
+/// The dropped files whose hash is still to be computed, each with its entry in the data set.
+fn awaited_hashes(held: &Held) -> Vec<(Source, usize)> {
+    let Some(data) = held.session.as_ref().map(Session::data) else {
+        return Vec::new();
+    };
+    let mut from = 0;
+    let mut awaited = Vec::new();
+    for source in &held.sources {
+        if let Some(file) = data.file_awaiting_hash(&source.name(), source.size_bytes(), from) {
+            awaited.push((source.clone(), file));
+            from = file + 1;
+        }
+    }
+    awaited
+}
+
+fn export_response(held: &Held, request: &ExportRequest) -> Response {
+    match held.session.as_ref().map(Session::data) {
+        Some(data) => match export(data, request) {
+            Ok(done) => Response::Exported(Box::new(done)),
+            Err(e) => Response::ExportFailed(e),
+        },
+        None => Response::ExportFailed("No data set is loaded.".to_string()),
     }
 }
 

@@ -110,7 +110,8 @@ pub async fn load(
     for p in &progress {
         report(p.clone());
     }
-    let mut ingest = Ingest::new(options.limits);
+    // Hashes are computed only when the audit report asks for them (see `hash_sources`).
+    let mut ingest = Ingest::new(options.limits).hash_files(false);
     for (source, mut p) in sources.iter().zip(progress) {
         let mut state = ingest.begin(&p.name, p.size_bytes);
         while p.bytes_read < p.size_bytes {
@@ -137,6 +138,32 @@ pub async fn load(
         ingest.end(state);
     }
     Ok(Some(ingest.finish()))
+}
+
+/// The SHA-256 (lowercase hex) of each source, read again in chunks, paired with the data set's
+/// file entry it belongs to.
+pub async fn hash_sources(sources: &[(Source, usize)]) -> Result<Vec<(usize, String)>, String> {
+    let mut hashes = Vec::with_capacity(sources.len());
+    for (source, file) in sources {
+        let size = source.size_bytes();
+        let mut hasher = sha2::Sha256::default();
+        let mut at = 0;
+        while at < size {
+            let end = (at + CHUNK_BYTES).min(size);
+            let bytes = source
+                .chunk(at, end)
+                .await
+                .map_err(|e| format!("{} could not be read again: {e}", source.name()))?;
+            if bytes.is_empty() {
+                break;
+            }
+            sha2::Digest::update(&mut hasher, &bytes);
+            at += bytes.len() as u64;
+        }
+        let digest = sha2::Digest::finalize(hasher);
+        hashes.push((*file, crate::core::pseudo::hex(&digest)));
+    }
+    Ok(hashes)
 }
 
 /// A readable text for a JS error value.
