@@ -1,11 +1,12 @@
 // Performance figures, printed and saved to e2e/out/perf.json (reported, not asserted beyond
-// "it worked"): first paint from localhost, loading a 250k-event portal JSON, a filter click
-// until every view's data is updated and painted, and the wasm sizes gzipped.
+// "it worked"): first paint from localhost, load throughput on a 100k-event portal JSON, loading
+// a 250k-event portal JSON, the worker's peak wasm memory after each load, a filter click until
+// every view's data is updated and painted, and the wasm sizes gzipped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +18,8 @@ const OUT = join(ROOT, 'e2e/out');
 const PERF = join(OUT, 'perf');
 const EVENTS = 250_000;
 const FILE = join(PERF, 'ProvisioningLogs.json');
+const EVENTS_100K = 100_000;
+const FILE_100K = join(PERF, '100k', 'ProvisioningLogs.json');
 
 let server;
 let baseUrl;
@@ -25,10 +28,12 @@ const figures = {};
 
 before(async () => {
   await mkdir(PERF, { recursive: true });
-  if (!existsSync(FILE)) {
+  const generate = (events, dir) => {
     execFileSync('cargo', ['build', '--release', '--bin', 'provlens'], { cwd: ROOT, stdio: 'inherit' });
-    execFileSync(join(ROOT, 'target/release/provlens'), ['gen', '--format', 'portal-json', '--events', String(EVENTS), '--seed', '5', '-o', PERF], { cwd: ROOT });
-  }
+    execFileSync(join(ROOT, 'target/release/provlens'), ['gen', '--format', 'portal-json', '--events', String(events), '--days', '14', '--seed', '5', '-o', dir], { cwd: ROOT });
+  };
+  if (!existsSync(FILE)) generate(EVENTS, PERF);
+  if (!existsSync(FILE_100K)) generate(EVENTS_100K, dirname(FILE_100K));
   ({ server, url: baseUrl } = await startServer(join(ROOT, 'dist')));
   browser = await launchChromium();
 });
@@ -53,6 +58,31 @@ test('wasm sizes', async () => {
   }
   figures.wasm_total_gzip_bytes = total;
   assert.ok(total > 0);
+});
+
+/** The worker's wasm memory after the last load (its peak so far), as the page shows it. */
+async function wasmMemory(page) {
+  await page.getByTestId('memory').waitFor();
+  return Number(await page.getByTestId('memory').getAttribute('data-bytes'));
+}
+
+test('load throughput on a 100k-event portal JSON', async () => {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  await page.goto(baseUrl);
+  await page.getByTestId('dropzone').waitFor();
+  const bytes = (await stat(FILE_100K)).size;
+  const t0 = Date.now();
+  await page.getByTestId('file-input').setInputFiles(FILE_100K);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=kpi-events]')?.textContent) === n, EVENTS_100K, { timeout: 120_000 });
+  const ms = Date.now() - t0;
+  figures.load_100k = {
+    input_bytes: bytes,
+    drop_to_dashboard_ms: ms,
+    mb_per_s: Math.round((bytes / 1e6 / (ms / 1000)) * 10) / 10,
+    wasm_memory_bytes: await wasmMemory(page),
+  };
+  await page.close();
+  assert.ok(ms > 0);
 });
 
 test('first paint and a filter click on 250k events', async () => {
@@ -83,6 +113,8 @@ test('first paint and a filter click on 250k events', async () => {
   figures.load_250k_ms = Date.now() - t0;
   const events = Number(await page.getByTestId('kpi-events').textContent());
   figures.events = events;
+  figures.input_250k_bytes = (await stat(FILE)).size;
+  figures.wasm_memory_250k_bytes = await wasmMemory(page);
 
   // Click → the dashboard shows the new numbers and the frame is painted. Every view renders
   // from the same answer, so this is the time until all views are up to date.

@@ -65,6 +65,8 @@ pub struct AppState {
     pub window: Option<Rc<RowWindow>>,
     /// The event open in the detail drawer.
     pub detail: Option<Rc<EventDetail>>,
+    /// The worker's wasm memory after the last load, in bytes (its peak so far).
+    pub memory_bytes: Option<u64>,
 }
 
 /// Everything that changes the page's state.
@@ -74,6 +76,8 @@ pub enum Action {
     LoadStarted,
     Progress(FileProgress),
     Loaded(Rc<Summary>),
+    /// The worker's wasm memory after a load, in bytes.
+    Memory(u64),
     Cancelled,
     Failed(String),
     /// Back to the start screen with nothing loaded.
@@ -124,6 +128,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.detail = None;
             next.findings = None;
         }
+        Action::Memory(bytes) => next.memory_bytes = Some(bytes),
         Action::Cancelled => {
             next.phase = match state.previous.clone() {
                 Some(summary) => Phase::Loaded(summary),
@@ -218,6 +223,21 @@ mod tests {
         ]);
         assert_eq!(s.phase, Phase::Loaded(Rc::new(summary(3))));
         assert_eq!(s.previous, None);
+    }
+
+    #[test]
+    fn the_memory_figure_follows_the_latest_load_and_resets_with_the_data() {
+        let s = run(vec![
+            Action::LoadStarted,
+            Action::Loaded(Rc::new(summary(3))),
+            Action::Memory(64 << 20),
+            Action::LoadStarted,
+            Action::Loaded(Rc::new(summary(5))),
+            Action::Memory(96 << 20),
+        ]);
+        assert_eq!(s.memory_bytes, Some(96 << 20));
+        let s = reduce(&s, Action::Reset);
+        assert_eq!(s.memory_bytes, None);
     }
 
     #[test]

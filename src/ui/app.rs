@@ -55,6 +55,7 @@ impl Connection {
         spawner.callback(move |response| match response {
             Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
             Response::Loaded(protocol::Json(s)) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+            Response::Memory(bytes) => dispatch.dispatch(Action::Memory(bytes)),
             Response::Cancelled => dispatch.dispatch(Action::Cancelled),
             Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
             Response::Exported(done) => {
@@ -278,6 +279,7 @@ pub fn App() -> Html {
                 window={state.window.clone()}
                 detail={state.detail.clone()}
                 findings={state.findings.clone()}
+                memory_bytes={state.memory_bytes}
                 location={state.location.clone()}
                 on_navigate={on_navigate}
                 on_rows={on_rows}

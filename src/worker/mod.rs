@@ -143,7 +143,8 @@ impl Analyzer {
                     let mut held = held.borrow_mut();
                     held.sources = sources;
                     held.session = Some(Session::new(data));
-                    Response::Loaded(protocol::Json(Box::new(summary)))
+                    scope.respond(id, Response::Loaded(protocol::Json(Box::new(summary))));
+                    Response::Memory(wasm_memory_bytes())
                 }
                 Ok(None) => Response::Cancelled,
                 Err(message) => Response::Failed(message),
@@ -151,6 +152,19 @@ impl Analyzer {
             scope.respond(id, response);
         });
     }
+}
+
+/// The size of this worker's wasm memory in bytes.
+fn wasm_memory_bytes() -> u64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0, |b| u64::from(b.byte_length()))
+        })
+        .unwrap_or(0)
 }
 
 /// The dropped files whose hash is still to be computed, each with its entry in the data set.

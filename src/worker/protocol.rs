@@ -82,6 +82,9 @@ pub enum Response {
     Progress(FileProgress),
     /// The summary of the new data set (as JSON text, like analysis answers).
     Loaded(Json<Box<Summary>>),
+    /// The size of the worker's wasm memory after a load, in bytes. Wasm memory grows and never
+    /// shrinks, so this is the most the worker has used so far.
+    Memory(u64),
     /// The load was cancelled; the worker holds the data set it held before.
     Cancelled,
     /// The load failed (a file could not be read); the worker holds its previous data set.

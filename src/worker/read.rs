@@ -40,24 +40,45 @@ impl Source {
         }
     }
 
-    /// Bytes `start..end` (clamped to the file).
-    async fn chunk(&self, start: u64, end: u64) -> Result<Cow<'_, [u8]>, String> {
+    /// Starts reading bytes `start..end` (clamped to the file). A dropped file's slice is read
+    /// by the browser off the worker's thread, so the next chunk arrives while this one parses.
+    fn start_chunk(&self, start: u64, end: u64) -> PendingChunk<'_> {
         match self {
-            Source::File(f) => {
-                let blob = f
-                    .slice_with_f64_and_f64(start as f64, end as f64)
-                    .map_err(|e| describe(&e))?;
-                let buffer = JsFuture::from(blob.array_buffer())
-                    .await
-                    .map_err(|e| describe(&e))?;
-                Ok(Cow::Owned(js_sys::Uint8Array::new(&buffer).to_vec()))
-            }
+            Source::File(f) => match f.slice_with_f64_and_f64(start as f64, end as f64) {
+                Ok(blob) => PendingChunk::File(JsFuture::from(blob.array_buffer())),
+                Err(e) => PendingChunk::Failed(describe(&e)),
+            },
             Source::Embedded { bytes, .. } => {
                 let len = bytes.len();
                 let from = usize::try_from(start).unwrap_or(len).min(len);
                 let to = usize::try_from(end).unwrap_or(len).min(len);
-                Ok(Cow::Borrowed(bytes.get(from..to).unwrap_or(&[])))
+                PendingChunk::Embedded(bytes.get(from..to).unwrap_or(&[]))
             }
+        }
+    }
+
+    /// Bytes `start..end` (clamped to the file).
+    async fn chunk(&self, start: u64, end: u64) -> Result<Cow<'_, [u8]>, String> {
+        self.start_chunk(start, end).bytes().await
+    }
+}
+
+/// A chunk on its way.
+enum PendingChunk<'a> {
+    File(JsFuture),
+    Embedded(&'a [u8]),
+    Failed(String),
+}
+
+impl<'a> PendingChunk<'a> {
+    async fn bytes(self) -> Result<Cow<'a, [u8]>, String> {
+        match self {
+            PendingChunk::File(read) => {
+                let buffer = read.await.map_err(|e| describe(&e))?;
+                Ok(Cow::Owned(js_sys::Uint8Array::new(&buffer).to_vec()))
+            }
+            PendingChunk::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
+            PendingChunk::Failed(e) => Err(e),
         }
     }
 }
@@ -114,21 +135,27 @@ pub async fn load(
     let mut ingest = Ingest::new(options.limits).hash_files(false);
     for (source, mut p) in sources.iter().zip(progress) {
         let mut state = ingest.begin(&p.name, p.size_bytes);
-        while p.bytes_read < p.size_bytes {
+        let size = p.size_bytes;
+        let mut pending = (size > 0).then(|| source.start_chunk(0, chunk_bytes.min(size)));
+        while let Some(read) = pending.take() {
             if cancel.get() {
                 return Ok(None);
             }
-            let end = (p.bytes_read + chunk_bytes).min(p.size_bytes);
-            let bytes = source
-                .chunk(p.bytes_read, end)
+            let bytes = read
+                .bytes()
                 .await
                 .map_err(|e| format!("{} could not be read: {e}", p.name))?;
             if bytes.is_empty() {
                 // The file shrank while it was read; what was read is analyzed.
                 break;
             }
+            let next = p.bytes_read + bytes.len() as u64;
+            if next < size {
+                // Ask for the next chunk before parsing this one.
+                pending = Some(source.start_chunk(next, (next + chunk_bytes).min(size)));
+            }
             ingest.push(&mut state, &bytes);
-            p.bytes_read += bytes.len() as u64;
+            p.bytes_read = next;
             p.events = ingest.events_in(&state);
             report(p.clone());
         }

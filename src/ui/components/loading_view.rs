@@ -35,7 +35,7 @@ pub fn LoadingView(props: &LoadingViewProps) -> Html {
 }
 
 /// A byte count for people.
-fn bytes(n: u64) -> String {
+pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
     let mut value = n as f64;
     let mut unit = 0;

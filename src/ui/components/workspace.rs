@@ -34,6 +34,8 @@ pub struct WorkspaceProps {
     pub detail: Option<Rc<EventDetail>>,
     /// The findings for the thresholds in the URL (`None` until they arrive).
     pub findings: Option<Rc<Vec<crate::core::session::FindingItem>>>,
+    /// The worker's wasm memory after the load (its peak), in bytes.
+    pub memory_bytes: Option<u64>,
     pub location: Location,
     pub on_navigate: Callback<Location>,
     pub on_rows: Callback<(u32, u32)>,
@@ -255,6 +257,12 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                     <span class="muted small">
                         { format!("{} events · {} duplicates kept once · {} records rejected", s.events, s.duplicates, s.rejected) }
                     </span>
+                    if let Some(bytes) = props.memory_bytes {
+                        <span class="muted small" data-testid="memory" data-bytes={bytes.to_string()}
+                            title="The analysis keeps the data set in this browser tab's memory; it is freed when the tab closes.">
+                            { format!("{} of memory", super::loading_view::bytes(bytes)) }
+                        </span>
+                    }
                 </div>
                 <FileChips files={s.files.clone()} issues={s.issues.clone()} />
                 <div class="more">
