@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
-.PHONY: serve dist test bench tools node-tools browser fetch fuzz-tools fuzz fuzz-smoke \
+.PHONY: serve dist test bench bench-browser tools node-tools browser fetch fuzz-tools fuzz fuzz-smoke \
 	fmt clippy test-native test-browser build-release e2e clean
 
 serve: tools fetch
@@ -45,6 +45,15 @@ bench:
 	rm -rf target/bench-data && target/native/provlens gen --format portal-json --events 76000 --days 14 -o target/bench-data
 	python3 -m pip install --quiet -r bench/requirements.txt
 	python3 bench/duckdb_compare.py target/bench-data/ProvisioningLogs.json target/native/provlens
+	$(MAKE) --no-print-directory bench-browser
+
+# A filter change on one million events, answered by the worker's code in headless Chromium,
+# built with the release profile the app ships with.
+bench-browser: browser
+	$(call header,Browser benchmark (wasm in headless Chromium))
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHROMEDRIVER=$(CHROMEDRIVER) \
+	cargo test --release --target wasm32-unknown-unknown --test browser_bench -- --nocapture
 
 # --- tools -------------------------------------------------------------------------------
 

@@ -206,6 +206,41 @@ pub struct Session {
     cache: Vec<Cached>,
     /// The findings for the last thresholds asked for (computed over the whole data set).
     findings: Option<(FindingsConfig, Vec<FindingItem>)>,
+    /// All events by time, oldest first and newest first (ties by store order), made on the
+    /// first query that needs them: the explorer's default order then costs one pass over the
+    /// events instead of a sort of every match on every filter change.
+    by_time: std::cell::OnceCell<TimeOrder>,
+}
+
+/// Every event index by time, both ways.
+#[derive(Debug, Default)]
+struct TimeOrder {
+    oldest_first: Vec<u32>,
+    newest_first: Vec<u32>,
+}
+
+impl TimeOrder {
+    fn new(store: &Store) -> TimeOrder {
+        let time = |i: u32| store.events.get(i as usize).and_then(|e| e.time_ms);
+        let mut oldest_first: Vec<u32> = (0..store.events.len() as u32).collect();
+        oldest_first.sort_unstable_by_key(|&i| (time(i), i));
+        // Newest first keeps store order among equal times: the runs of equal times, reversed.
+        let mut newest_first = Vec::with_capacity(oldest_first.len());
+        let mut end = oldest_first.len();
+        while end > 0 {
+            let t = oldest_first.get(end - 1).and_then(|&i| time(i));
+            let start = oldest_first[..end]
+                .iter()
+                .rposition(|&i| time(i) != t)
+                .map_or(0, |p| p + 1);
+            newest_first.extend_from_slice(&oldest_first[start..end]);
+            end = start;
+        }
+        TimeOrder {
+            oldest_first,
+            newest_first,
+        }
+    }
 }
 
 impl Session {
@@ -218,6 +253,7 @@ impl Session {
             sorted,
             cache: Vec::new(),
             findings: None,
+            by_time: std::cell::OnceCell::new(),
         }
     }
 
@@ -341,7 +377,17 @@ impl Session {
             }
         }
         let mut sorted = result.matches;
-        sort_fast(store, &mut sorted, sort);
+        if sort.column == Column::Date {
+            let order = self.by_time.get_or_init(|| TimeOrder::new(store));
+            let all = if sort.descending {
+                &order.newest_first
+            } else {
+                &order.oldest_first
+            };
+            sorted = in_order_of(all, &sorted);
+        } else {
+            sort_indices(store, &mut sorted, sort);
+        }
         Cached {
             filter: filter.clone(),
             sort,
@@ -399,19 +445,21 @@ impl Session {
     }
 }
 
-/// Sorts like [`sort_indices`], with a fast path for the date column (the default order),
-/// which compares precomputed keys instead of looking events up per comparison.
-fn sort_fast(store: &Store, indices: &mut [u32], sort: Sort) {
-    if sort.column != Column::Date {
-        sort_indices(store, indices, sort);
-        return;
+/// The events of `matches` in the order `all` (a permutation of every event) gives them.
+fn in_order_of(all: &[u32], matches: &[u32]) -> Vec<u32> {
+    if matches.len() == all.len() {
+        return all.to_vec();
     }
-    let time = |i: u32| store.events.get(i as usize).and_then(|e| e.time_ms);
-    if sort.descending {
-        indices.sort_unstable_by_key(|&i| (std::cmp::Reverse(time(i)), i));
-    } else {
-        indices.sort_unstable_by_key(|&i| (time(i), i));
+    let mut selected = vec![false; all.len()];
+    for &i in matches {
+        if let Some(slot) = selected.get_mut(i as usize) {
+            *slot = true;
+        }
     }
+    all.iter()
+        .copied()
+        .filter(|&i| selected.get(i as usize).copied().unwrap_or(false))
+        .collect()
 }
 
 /// Per error code (the most frequent [`TREND_CODES`]), its events in each timeline bucket.
@@ -638,24 +686,29 @@ mod tests {
     }
 
     #[test]
-    fn date_descending_matches_the_general_sort() {
-        let mut s = session();
-        let store = &s.data.store;
-        let mut a: Vec<u32> = (0..store.events.len() as u32).collect();
-        let mut b = a.clone();
-        let sort = Sort {
-            column: Column::Date,
-            descending: true,
-        };
-        sort_fast(store, &mut a, sort);
-        sort_indices(store, &mut b, sort);
-        let time = |v: &[u32]| -> Vec<Option<i64>> {
-            v.iter()
-                .map(|&i| store.events[i as usize].time_ms)
-                .collect()
-        };
-        assert_eq!(time(&a), time(&b));
-        s.sorted = a;
+    fn the_time_orders_match_a_sort_by_time_then_store_order() {
+        let s = session();
+        let mut store = s.data.store.clone();
+        // Whole hours: many equal times, so the order among ties is tested too.
+        for e in &mut store.events {
+            e.time_ms = e.time_ms.map(|t| t - t.rem_euclid(3_600_000));
+        }
+        if let Some(e) = store.events.get_mut(3) {
+            e.time_ms = None;
+        }
+        let order = TimeOrder::new(&store);
+        let time = |i: u32| store.events[i as usize].time_ms;
+        let mut oldest: Vec<u32> = (0..store.events.len() as u32).collect();
+        let mut newest = oldest.clone();
+        oldest.sort_by_key(|&i| (time(i), i));
+        newest.sort_by_key(|&i| (std::cmp::Reverse(time(i)), i));
+        assert_eq!(order.oldest_first, oldest);
+        assert_eq!(order.newest_first, newest);
+        // A subset comes out in the same order as sorting it.
+        let subset: Vec<u32> = (0..store.events.len() as u32).rev().step_by(3).collect();
+        let mut expected = subset.clone();
+        expected.sort_by_key(|&i| (std::cmp::Reverse(time(i)), i));
+        assert_eq!(in_order_of(&order.newest_first, &subset), expected);
     }
 
     #[test]
