@@ -54,8 +54,8 @@ struct JobAcc {
     counts: Matrix,
     first: Option<i64>,
     last: Option<i64>,
-    cycles: HashMap<Sym, CycleAcc>,
-    attributes: HashMap<Sym, u64>,
+    cycles: Slots<Sym, CycleAcc>,
+    attributes: Slots<Sym, u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -72,17 +72,66 @@ struct ErrorAcc {
 #[derive(Clone, Debug, Default)]
 pub struct Overview {
     totals: Totals,
-    identity_types: HashMap<Sym, u64>,
+    identity_types: Slots<Sym, u64>,
     scenarios: [u64; 5],
     /// Per identity symbol: bit `s` when it had an event of status `s`, bit 7 once seen at all.
     /// A flat array instead of hash sets: one store per event on the hot path.
     identity_flags: Vec<u8>,
     /// Per minute since the epoch: counts by status (0..5) and by action (5..12).
-    minutes: HashMap<i64, [u32; 12]>,
-    jobs: HashMap<Sym, JobAcc>,
-    errors: HashMap<Sym, ErrorAcc>,
-    attributes: HashMap<Sym, u64>,
+    minutes: Slots<i64, [u32; 12]>,
+    jobs: Slots<Sym, JobAcc>,
+    errors: Slots<Sym, ErrorAcc>,
+    attributes: Slots<Sym, u64>,
     scenario_memo: ScenarioMemo,
+}
+
+/// Accumulators by key, for the per-event hot path: neighbouring events mostly share their job,
+/// cycle, minute, type and error, so the last key's slot is reused without hashing, and a new
+/// key costs one lookup in an index to a vector of slots.
+#[derive(Clone, Debug)]
+struct Slots<K, V> {
+    index: HashMap<K, u32>,
+    items: Vec<(K, V)>,
+    last: Option<(K, u32)>,
+}
+
+impl<K, V> Default for Slots<K, V> {
+    fn default() -> Self {
+        Slots {
+            index: HashMap::default(),
+            items: Vec::new(),
+            last: None,
+        }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash, V: Default> Slots<K, V> {
+    /// The accumulator of `key`, created empty on first use.
+    fn slot(&mut self, key: K) -> &mut V {
+        let at = match self.last {
+            Some((k, at)) if k == key => at,
+            _ => {
+                let next = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
+                let at = *self.index.entry(key).or_insert(next);
+                if at == next {
+                    self.items.push((key, V::default()));
+                }
+                self.last = Some((key, at));
+                at
+            }
+        };
+        // `at` always indexes `items` (pushed above when new).
+        let len = self.items.len();
+        &mut self.items[(at as usize).min(len - 1)].1
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.items.iter().map(|(k, v)| (k, v))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &K> {
+        self.items.iter().map(|(k, _)| k)
+    }
 }
 
 fn scenario_index(s: Scenario) -> usize {
@@ -92,7 +141,7 @@ fn scenario_index(s: Scenario) -> usize {
 impl Overview {
     pub fn add(&mut self, store: &Store, e: &Event) {
         self.totals.add(e);
-        *self.identity_types.entry(e.source.kind).or_insert(0) += 1;
+        *self.identity_types.slot(e.source.kind) += 1;
         self.scenarios[scenario_index(self.scenario_memo.of(store, e))] += 1;
         let who = identity_key(e);
         if !who.is_empty() {
@@ -106,11 +155,11 @@ impl Overview {
             }
         }
         if let Some(t) = e.time_ms {
-            let slot = self.minutes.entry(t.div_euclid(60_000)).or_insert([0; 12]);
+            let slot = self.minutes.slot(t.div_euclid(60_000));
             slot[e.status.index()] += 1;
             slot[5 + e.action.index().min(6)] += 1;
         }
-        let job = self.jobs.entry(job_key(e)).or_default();
+        let job = self.jobs.slot(job_key(e));
         job.job_id = e.job_id;
         job.service_principal = e.service_principal.name;
         job.source = e.source_system.name;
@@ -118,7 +167,7 @@ impl Overview {
         job.counts[e.action.index()][e.status.index()] += 1;
         job.first = min_opt(job.first, e.time_ms);
         job.last = max_opt(job.last, e.time_ms);
-        let cycle = job.cycles.entry(e.cycle_id).or_default();
+        let cycle = job.cycles.slot(e.cycle_id);
         cycle.start = min_opt(cycle.start, e.time_ms);
         cycle.end = max_opt(cycle.end, e.time_ms);
         cycle.counts[e.action.index()][e.status.index()] += 1;
@@ -126,11 +175,11 @@ impl Overview {
             cycle.identities.insert(who);
         }
         for m in store.modified_of(e) {
-            *job.attributes.entry(m.name).or_insert(0) += 1;
-            *self.attributes.entry(m.name).or_insert(0) += 1;
+            *job.attributes.slot(m.name) += 1;
+            *self.attributes.slot(m.name) += 1;
         }
         if !e.error_code.is_empty() {
-            let err = self.errors.entry(e.error_code).or_default();
+            let err = self.errors.slot(e.error_code);
             err.count += 1;
             if !who.is_empty() {
                 err.identities.insert(who);
@@ -148,8 +197,8 @@ impl Overview {
 
     pub fn merge(&mut self, other: &Overview) {
         self.totals.merge(&other.totals);
-        for (k, v) in &other.identity_types {
-            *self.identity_types.entry(*k).or_insert(0) += v;
+        for (k, v) in other.identity_types.iter() {
+            *self.identity_types.slot(*k) += v;
         }
         for (a, b) in self.scenarios.iter_mut().zip(other.scenarios) {
             *a += b;
@@ -160,14 +209,14 @@ impl Overview {
         for (a, b) in self.identity_flags.iter_mut().zip(&other.identity_flags) {
             *a |= b;
         }
-        for (k, v) in &other.minutes {
-            let slot = self.minutes.entry(*k).or_insert([0; 12]);
+        for (k, v) in other.minutes.iter() {
+            let slot = self.minutes.slot(*k);
             for (a, b) in slot.iter_mut().zip(v) {
                 *a += b;
             }
         }
-        for (k, oj) in &other.jobs {
-            let j = self.jobs.entry(*k).or_default();
+        for (k, oj) in other.jobs.iter() {
+            let j = self.jobs.slot(*k);
             j.job_id = oj.job_id;
             if j.service_principal.is_empty() {
                 j.service_principal = oj.service_principal;
@@ -181,19 +230,19 @@ impl Overview {
             add_matrix(&mut j.counts, &oj.counts);
             j.first = min_opt(j.first, oj.first);
             j.last = max_opt(j.last, oj.last);
-            for (ck, oc) in &oj.cycles {
-                let c = j.cycles.entry(*ck).or_default();
+            for (ck, oc) in oj.cycles.iter() {
+                let c = j.cycles.slot(*ck);
                 c.start = min_opt(c.start, oc.start);
                 c.end = max_opt(c.end, oc.end);
                 add_matrix(&mut c.counts, &oc.counts);
                 c.identities.extend(&oc.identities);
             }
-            for (a, n) in &oj.attributes {
-                *j.attributes.entry(*a).or_insert(0) += n;
+            for (a, n) in oj.attributes.iter() {
+                *j.attributes.slot(*a) += n;
             }
         }
-        for (k, oe) in &other.errors {
-            let e = self.errors.entry(*k).or_default();
+        for (k, oe) in other.errors.iter() {
+            let e = self.errors.slot(*k);
             e.count += oe.count;
             e.identities.extend(&oe.identities);
             e.first = min_opt(e.first, oe.first);
@@ -205,15 +254,15 @@ impl Overview {
                 e.reason = oe.reason;
             }
         }
-        for (k, v) in &other.attributes {
-            *self.attributes.entry(*k).or_insert(0) += v;
+        for (k, v) in other.attributes.iter() {
+            *self.attributes.slot(*k) += v;
         }
     }
 
     pub fn finish(&self, store: &Store) -> OverviewReport {
         let s = |sym: Sym| store.str(sym).to_string();
         let mut types: BTreeMap<String, u64> = BTreeMap::new();
-        for (k, v) in &self.identity_types {
+        for (k, v) in self.identity_types.iter() {
             *types.entry(identity_type(store.str(*k))).or_insert(0) += v;
         }
         let decided = self.totals.status(Status::Success)
@@ -389,7 +438,7 @@ impl Overview {
                 by_action: [0; 7],
             })
             .collect();
-        for (minute, c) in &self.minutes {
+        for (minute, c) in self.minutes.iter() {
             let i = ((minute - start) / bucket_min) as usize;
             if let Some(b) = buckets.get_mut(i) {
                 for (slot, n) in b.by_status.iter_mut().zip(&c[..5]) {

@@ -112,14 +112,26 @@ pub struct Compiled {
 /// The scenario per (job id, source system, target system), computed once per combination:
 /// deriving it lowercases the job id, which is too slow to do per event.
 #[derive(Clone, Debug, Default)]
-pub struct ScenarioMemo(FxHashMap<(Sym, Sym, Sym), Scenario>);
+pub struct ScenarioMemo {
+    known: FxHashMap<(Sym, Sym, Sym), Scenario>,
+    /// The last answer: neighbouring events nearly always share job and systems.
+    last: Option<((Sym, Sym, Sym), Scenario)>,
+}
 
 impl ScenarioMemo {
     pub fn of(&mut self, store: &Store, e: &Event) -> Scenario {
-        *self
-            .0
-            .entry((e.job_id, e.source_system.name, e.target_system.name))
-            .or_insert_with(|| event_scenario(store, e))
+        let key = (e.job_id, e.source_system.name, e.target_system.name);
+        if let Some((k, s)) = self.last {
+            if k == key {
+                return s;
+            }
+        }
+        let s = *self
+            .known
+            .entry(key)
+            .or_insert_with(|| event_scenario(store, e));
+        self.last = Some((key, s));
+        s
     }
 }
 
@@ -343,7 +355,7 @@ pub fn run(store: &Store, filter: &Filter) -> QueryResult {
 pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> QueryResult {
     let mut compiled = Compiled::new(store, filter);
     let mut matches = Vec::new();
-    let mut counts: Vec<FxHashMap<u32, u64>> = vec![FxHashMap::default(); LIST_FACETS.len()];
+    let mut counts: Vec<FacetCounter> = vec![FacetCounter::default(); LIST_FACETS.len()];
     let mut scenarios = ScenarioMemo::default();
     let allowed: Option<rustc_hash::FxHashSet<u32>> = within.map(|w| w.iter().copied().collect());
     for (i, e) in store.events.iter().enumerate() {
@@ -374,11 +386,12 @@ pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> Que
                 Facet::Scenario => scenario_index(scenarios.of(store, e)) as u32,
                 Facet::Time | Facet::Text | Facet::Finding => 0,
             };
-            *slot.entry(key).or_insert(0) += 1;
+            slot.add(key);
         }
     }
     let facets = counts
         .into_iter()
+        .map(FacetCounter::finish)
         .zip(LIST_FACETS)
         .filter(|(m, _)| !m.is_empty())
         .map(|(m, facet)| {
@@ -397,6 +410,38 @@ pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> Que
         })
         .collect();
     QueryResult { matches, facets }
+}
+
+/// Counts facet keys. Events come in runs that share a job, system, type and cycle, so a run
+/// is counted in place and reaches the map once, when it ends: one hash lookup per run instead
+/// of one per event and facet.
+#[derive(Clone, Debug, Default)]
+struct FacetCounter {
+    counts: FxHashMap<u32, u64>,
+    run: Option<(u32, u64)>,
+}
+
+impl FacetCounter {
+    fn add(&mut self, key: u32) {
+        match &mut self.run {
+            Some((k, n)) if *k == key => *n += 1,
+            _ => {
+                self.flush();
+                self.run = Some((key, 1));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some((k, n)) = self.run.take() {
+            *self.counts.entry(k).or_insert(0) += n;
+        }
+    }
+
+    fn finish(mut self) -> FxHashMap<u32, u64> {
+        self.flush();
+        self.counts
+    }
 }
 
 fn scenario_index(s: Scenario) -> usize {
