@@ -522,3 +522,383 @@ fn the_report_is_deterministic_and_serializes() {
     let back: LifecycleReport = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(back, a);
 }
+
+// The app's lifecycle requests: the overview, a person's swimlane and the person search.
+
+use provlens::core::findings::{FindingKind, FindingsConfig};
+use provlens::core::gen::{demo_files, JobKind};
+use provlens::core::lifecycle::view::{
+    self as lifecycle_view, LifecycleOverview, PersonMatches, Swimlane, MAX_LANE_ENTRIES, MAX_ROWS,
+};
+use provlens::core::lifecycle::{LaneRole, LifecycleOp};
+use provlens::core::session::{Request, Response, Session};
+
+fn session_of(files: &[(String, Vec<u8>)]) -> Session {
+    Session::new(read_all(
+        files.iter().map(|(n, b)| (n.as_str(), b.as_slice())),
+    ))
+}
+
+fn generated_session(config: GenConfig) -> (provlens::core::gen::Generated, Session) {
+    let g = generate(&config);
+    let files = write_format(GenFormat::PortalJson, &g.events, &WriteOptions::default());
+    (g, session_of(&files))
+}
+
+fn ask_overview(s: &mut Session, config: &LifecycleConfig) -> LifecycleOverview {
+    match s.handle(Request::Lifecycle(Box::new(config.clone()))) {
+        Response::Lifecycle(o) => *o,
+        other => panic!("expected the lifecycle overview, got {other:?}"),
+    }
+}
+
+fn ask_person(s: &mut Session, config: &LifecycleConfig, person: u32) -> Option<Swimlane> {
+    match s.handle(Request::Person {
+        config: Box::new(config.clone()),
+        person,
+    }) {
+        Response::Person {
+            person: p,
+            swimlane,
+        } => {
+            assert_eq!(p, person, "the answer names the person asked for");
+            swimlane.map(|b| *b)
+        }
+        other => panic!("expected a swimlane, got {other:?}"),
+    }
+}
+
+fn ask_find(s: &mut Session, config: &LifecycleConfig, text: &str) -> PersonMatches {
+    match s.handle(Request::FindPersons {
+        config: Box::new(config.clone()),
+        text: text.to_string(),
+    }) {
+        Response::Persons(m) => *m,
+        other => panic!("expected persons, got {other:?}"),
+    }
+}
+
+/// The one person a planted chain's UPN finds.
+fn planted_person(s: &mut Session, config: &LifecycleConfig, upn: &str) -> u32 {
+    let found = ask_find(s, config, upn);
+    assert_eq!(found.total, 1, "{upn}: {found:?}");
+    assert_eq!(found.persons.len(), 1);
+    found.persons[0].person
+}
+
+fn chain_of(
+    g: &provlens::core::gen::Generated,
+    anomaly: &str,
+) -> provlens::core::gen::PlantedChain {
+    g.truth
+        .planted
+        .iter()
+        .find(|p| p.anomaly.name() == anomaly)
+        .and_then(|p| p.chains.first().cloned())
+        .unwrap_or_else(|| panic!("{anomaly} was planted"))
+}
+
+#[test]
+fn the_overview_lists_the_planted_slow_joiner_orphan_and_stalled_mover() {
+    let (g, mut s) = generated_session(GenConfig {
+        seed: 3,
+        events: 6_000,
+        anomalies: lifecycle_anomalies(),
+        ..GenConfig::default()
+    });
+    let config = LifecycleConfig::default();
+    let o = ask_overview(&mut s, &config);
+    assert!(
+        o.persons > 100 && o.links > o.persons,
+        "{} {}",
+        o.persons,
+        o.links
+    );
+    assert!(o.jobs >= 4 && o.chained > 0);
+    assert_eq!(o.joiner_sla_ms, config.joiner_sla_ms);
+    assert!(o.joiners > 0 && o.leavers > 0 && o.movers > 0);
+    assert!(o.joiner_latency.iter().any(|r| r.system == "Salesforce"));
+    for row in o.joiner_latency.iter().chain(&o.leaver_latency) {
+        assert!(
+            row.median_ms <= row.p90_ms && row.p90_ms <= row.max_ms,
+            "{row:?}"
+        );
+    }
+
+    // The slow joiner is the slowest, in the system it was planted in.
+    let slow = chain_of(&g, "slow-joiner");
+    let slow_id = planted_person(&mut s, &config, &slow.upn);
+    let first = &o.slowest_joiners[0];
+    assert_eq!(
+        (first.person, first.system.as_str()),
+        (slow_id, "Salesforce")
+    );
+    assert!(first.latency_ms >= 30 * HOUR);
+    let over = o.joiner_latency.iter().find(|r| r.system == "Salesforce");
+    assert!(over.is_some_and(|r| r.over_sla >= 1 && r.max_ms == first.latency_ms));
+
+    // The orphan: exactly the planted leaver, still enabled in Dropbox.
+    let orphan = chain_of(&g, "orphaned-access");
+    let orphan_id = planted_person(&mut s, &config, &orphan.upn);
+    assert_eq!(o.orphans_total, 1);
+    assert_eq!(o.orphans[0].person, orphan_id);
+    assert_eq!(o.orphans[0].systems, vec!["Dropbox".to_string()]);
+    assert!(o.orphans[0].since_ms > config.leaver_sla_ms);
+    assert!(o.orphans[0].disabled.starts_with("20"));
+
+    // The stalled mover's change never reached the systems after cloud sync.
+    let mover = chain_of(&g, "stalled-mover");
+    let mover_id = planted_person(&mut s, &config, &mover.upn);
+    let stalled: Vec<&str> = o
+        .stalled_movers
+        .iter()
+        .filter(|m| m.person == mover_id)
+        .map(|m| m.system.as_str())
+        .collect();
+    assert!(!stalled.is_empty());
+    assert!(o
+        .stalled_movers
+        .iter()
+        .filter(|m| m.person == mover_id)
+        .all(|m| m.change.as_deref().is_some_and(|c| c.contains(" → "))));
+
+    // The view agrees with the findings made with the same settings.
+    let findings_config = FindingsConfig::default();
+    let Response::Findings(items) = s.handle(Request::Findings(Box::new(findings_config))) else {
+        panic!("expected findings");
+    };
+    let kind = |k: FindingKind| items.iter().filter(|i| i.finding.kind == k).count() as u32;
+    assert_eq!(kind(FindingKind::OrphanedAccess), o.orphans_total);
+    assert_eq!(kind(FindingKind::LifecycleSla), o.breaches_total);
+    assert!(o
+        .breaches
+        .iter()
+        .any(|b| b.person == slow_id && b.kind == IssueKind::JoinerSla));
+}
+
+#[test]
+fn overview_lists_are_capped_with_their_totals() {
+    // A zero SLA makes every completed change with a delay a breach: far more than one page.
+    let (_, mut s) = generated_session(GenConfig {
+        seed: 11,
+        events: 6_000,
+        anomalies: lifecycle_anomalies(),
+        ..GenConfig::default()
+    });
+    let config = LifecycleConfig {
+        joiner_sla_ms: 1,
+        leaver_sla_ms: 1,
+        mover_sla_ms: 1,
+        ..LifecycleConfig::default()
+    };
+    let o = ask_overview(&mut s, &config);
+    assert_eq!(o.joiner_sla_ms, 1);
+    assert!(o.breaches_total as usize > MAX_ROWS, "{}", o.breaches_total);
+    for (shown, total) in [
+        (o.breaches.len(), o.breaches_total),
+        (o.slowest_joiners.len(), o.slowest_joiners_total),
+        (o.slowest_leavers.len(), o.slowest_leavers_total),
+        (o.never_created.len(), o.never_created_total),
+        (o.orphans.len(), o.orphans_total),
+        (o.stalled_movers.len(), o.stalled_movers_total),
+        (o.ambiguous.len(), o.ambiguous_total),
+    ] {
+        assert!(
+            shown <= MAX_ROWS && shown <= total as usize,
+            "{shown} of {total}"
+        );
+        assert_eq!(shown, (total as usize).min(MAX_ROWS));
+    }
+    assert_eq!(o.breaches.len(), MAX_ROWS);
+    let latencies: Vec<i64> = o.slowest_joiners.iter().map(|m| m.latency_ms).collect();
+    let mut sorted = latencies.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(latencies, sorted, "slowest first");
+    // Asked again with the default settings, the answer follows the settings.
+    let default = ask_overview(&mut s, &LifecycleConfig::default());
+    assert!(default.breaches_total < o.breaches_total);
+}
+
+#[test]
+fn a_persons_swimlane_has_a_lane_per_system_upstream_first_and_its_latencies() {
+    let (g, mut s) = generated_session(GenConfig {
+        seed: 3,
+        events: 6_000,
+        anomalies: lifecycle_anomalies(),
+        ..GenConfig::default()
+    });
+    let config = LifecycleConfig::default();
+    let orphan = chain_of(&g, "orphaned-access");
+    let id = planted_person(&mut s, &config, &orphan.upn);
+    let Some(lane) = ask_person(&mut s, &config, id) else {
+        panic!("the orphan has a swimlane");
+    };
+    assert_eq!(lane.person, id);
+    assert!(lane.upns.contains(&orphan.upn.to_lowercase()));
+    assert!(lane.worker_ids.contains(&orphan.worker_id));
+    // HR (the source) first, then every system the planted chain reached.
+    assert_eq!(lane.lanes[0].role, LaneRole::Source);
+    assert_eq!(lane.lanes[0].system, orphan.upstream_system);
+    for hop in &orphan.hops {
+        assert!(
+            lane.lanes.iter().any(|l| l.system == hop.system),
+            "{} has a lane",
+            hop.system
+        );
+    }
+    let dropbox = lane.lanes.iter().find(|l| l.system == "Dropbox");
+    assert_eq!(dropbox.and_then(|l| l.enabled_at_end), Some(true));
+    // Every entry names its event as logged, in time order within its lane.
+    let store = &s.data().store;
+    for l in &lane.lanes {
+        assert!(!l.entries.is_empty());
+        for e in &l.entries {
+            let logged = store.events.get(e.event as usize).map(|x| store.str(x.id));
+            assert_eq!(logged, Some(e.event_id.as_str()));
+        }
+        let times: Vec<Option<i64>> = l.entries.iter().map(|e| e.time_ms).collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        assert_eq!(times, sorted);
+    }
+    assert!(lane
+        .lanes
+        .iter()
+        .flat_map(|l| &l.entries)
+        .any(|e| e.op == LifecycleOp::Disable));
+    // The upstream disable measured against Dropbox never arrived; others did.
+    let leaver_dropbox = lane
+        .measures
+        .iter()
+        .find(|m| m.movement == Movement::Leaver && m.system == "Dropbox");
+    assert!(leaver_dropbox.is_some_and(|m| m.downstream_event.is_none() && m.over_sla()));
+    assert!(lane
+        .measures
+        .iter()
+        .any(|m| m.movement == Movement::Joiner && m.downstream_event.is_some()));
+    // Every event a latency starts or ends at is drawn, and the axis spans them.
+    let drawn = |event: u32| {
+        lane.lanes
+            .iter()
+            .flat_map(|l| &l.entries)
+            .any(|e| e.event == event)
+    };
+    for m in &lane.measures {
+        assert!(drawn(m.upstream_event));
+        assert!(m.downstream_event.is_none_or(drawn));
+    }
+    assert!(lane.first_ms < lane.last_ms);
+    // Joined accounts name the key that joined them; none is ambiguous in this tenant.
+    assert!(!lane.links.is_empty());
+    assert!(lane
+        .links
+        .iter()
+        .all(|l| l.ambiguous.is_none() && l.from.contains(" → ")));
+    assert_eq!(lane.omitted, 0);
+
+    // A person index from another data set is answered with nothing, not a panic.
+    assert_eq!(ask_person(&mut s, &config, u32::MAX), None);
+}
+
+#[test]
+fn person_search_matches_names_upns_and_worker_ids() {
+    let (g, mut s) = generated_session(GenConfig {
+        seed: 3,
+        events: 6_000,
+        anomalies: lifecycle_anomalies(),
+        ..GenConfig::default()
+    });
+    let config = LifecycleConfig::default();
+    let slow = chain_of(&g, "slow-joiner");
+    let by_upn = planted_person(&mut s, &config, &slow.upn.to_uppercase());
+    let by_worker = ask_find(&mut s, &config, &slow.worker_id);
+    assert_eq!(by_worker.persons.first().map(|p| p.person), Some(by_upn));
+    let by_name = ask_find(&mut s, &config, &slow.display_name);
+    assert!(by_name.persons.iter().any(|p| p.person == by_upn));
+    let hit = &by_worker.persons[0];
+    assert_eq!(hit.name, slow.display_name);
+    assert!(
+        hit.detail.contains(&slow.upn.to_lowercase()),
+        "{}",
+        hit.detail
+    );
+    assert!(hit.detail.contains("systems"));
+    // A common substring finds many, capped, with the total.
+    let many = ask_find(&mut s, &config, "e");
+    assert!(many.total as usize > many.persons.len());
+    assert_eq!(many.persons.len(), lifecycle_view::MAX_MATCHES);
+    assert_eq!(ask_find(&mut s, &config, "  ").total, 0);
+    assert_eq!(ask_find(&mut s, &config, "nobody@nowhere.invalid").total, 0);
+}
+
+#[test]
+fn a_single_job_export_has_no_cross_system_chains() {
+    let (_, mut s) = generated_session(GenConfig {
+        seed: 4,
+        events: 2_000,
+        jobs: vec![JobKind::Dropbox],
+        ..GenConfig::default()
+    });
+    let o = ask_overview(&mut s, &LifecycleConfig::default());
+    assert!(o.persons > 0);
+    assert_eq!((o.jobs, o.chained, o.links), (1, 0, 0));
+    assert!(o.orphans.is_empty() && o.slowest_joiners.is_empty());
+}
+
+#[test]
+fn a_long_lane_is_capped_but_keeps_the_events_a_latency_uses() {
+    let who = |e: Ev| e.who("Ana Silva", "ana@contoso.com");
+    let mut events = vec![
+        who(ev(HR, 0, "create").ids("wid-1", "ad-1")),
+        who(ev(APP, 30, "create").ids("ad-1", "d-1")),
+    ];
+    let updates = MAX_LANE_ENTRIES + 40;
+    for k in 0..updates {
+        events.push(who(ev(HR, 60 + k as i64, "update")
+            .ids("wid-1", "ad-1")
+            .set("telephoneNumber", "1")));
+    }
+    let late = 60 + updates as i64 + 100;
+    events.push(who(ev(HR, late, "disable").ids("wid-1", "ad-1")));
+    events.push(who(ev(APP, late + 20, "disable").ids("ad-1", "d-1")));
+    let s = store(&events);
+    let r = analyze(&s, &LifecycleConfig::default());
+    let id = r.find_persons("ana@contoso.com")[0].id;
+    let Some(lane) = lifecycle_view::swimlane(&s, &r, id) else {
+        panic!("a swimlane");
+    };
+    let hr = lane.lanes.iter().find(|l| l.role == LaneRole::Source);
+    let Some(hr) = hr else {
+        panic!("an HR lane");
+    };
+    // The HR job's events are in the source lane and the Active Directory lane: both capped.
+    assert!(hr.entries.len() <= MAX_LANE_ENTRIES + 2);
+    assert!(lane.omitted > 0);
+    let leaver = lane
+        .measures
+        .iter()
+        .find(|m| m.movement == Movement::Leaver && m.system == "Dropbox");
+    let Some(leaver) = leaver else {
+        panic!("the leaver is measured");
+    };
+    assert_eq!(leaver.latency_ms, 20 * MIN);
+    assert!(hr.entries.iter().any(|e| e.event == leaver.upstream_event));
+    let dropbox = lane.lanes.iter().find(|l| l.system == "Dropbox");
+    assert!(dropbox.is_some_and(|l| l
+        .entries
+        .iter()
+        .any(|e| Some(e.event) == leaver.downstream_event)));
+}
+
+#[test]
+fn the_demo_data_holds_lifecycle_chains() {
+    let mut s = session_of(&demo_files());
+    let o = ask_overview(&mut s, &LifecycleConfig::default());
+    assert_eq!(o.orphans_total, 1, "the demo plants one orphan");
+    assert!(o
+        .slowest_joiners
+        .first()
+        .is_some_and(|m| m.latency_ms >= 30 * HOUR));
+    assert!(o.stalled_movers_total > 0);
+    assert!(o.chained > 0 && o.jobs >= 4);
+}
