@@ -1,14 +1,18 @@
 //! What the app's lifecycle view shows: an overview that stays small however many persons the
 //! data holds (per-system latency distributions, counts and the first rows of each list), one
 //! person's swimlane on request, and a person search.
+//!
+//! The page only renders these, so they carry text ready to show (durations, key names, the
+//! sentence for each change) and few distinct types: every type that crosses to the page costs
+//! decoding code in its wasm.
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AccountRef, AmbiguousAccount, IssueKind, LaneRole, LifecycleOp, LifecycleReport, LinkKey,
-    Measure, Movement, MovementReport, Person, Severity, SystemLatency,
+    AccountRef, LaneRole, LifecycleReport, Measure, MovementReport, Person, SystemLatency,
 };
-use crate::core::model::{Status, Store};
+use crate::core::model::Store;
+use crate::core::time::{format_duration_ms, format_iso};
 
 /// Most rows per list in the overview; each list also says how many there are in all.
 pub const MAX_ROWS: usize = 50;
@@ -34,56 +38,40 @@ pub struct LatencyRow {
     pub open: u32,
 }
 
-/// One change followed into one system, as a table row.
+/// A person in one of the overview's lists (or a search match).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MeasureRow {
+pub struct PersonRow {
+    /// The person's index in the lifecycle analysis.
     pub person: u32,
     pub name: String,
+    /// The system (or systems) concerned.
     pub system: String,
-    /// How long it took, or for a change that never arrived, how long since the upstream change.
+    /// How long the change took or, if it never arrived, how long since the upstream change.
     pub latency_ms: i64,
+    pub over_sla: bool,
     /// When the change happened upstream (ISO 8601).
-    pub upstream: String,
-    /// For movers: "department → Sales".
-    pub change: Option<String>,
-}
-
-/// A leaver with accounts still enabled downstream after the leaver SLA.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrphanRow {
-    pub person: u32,
-    pub name: String,
-    /// The systems where the account is still enabled.
-    pub systems: Vec<String>,
-    /// Time since the person was disabled upstream (to the end of the data).
-    pub since_ms: i64,
-    /// When the person was disabled upstream (ISO 8601).
-    pub disabled: String,
-}
-
-/// One SLA breach.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BreachRow {
-    pub person: u32,
-    pub kind: IssueKind,
-    pub severity: Severity,
-    pub title: String,
+    pub at: String,
+    /// A mover's change ("department → Sales"), or for a search match the person's ids.
+    pub note: String,
 }
 
 /// A key that would have joined accounts that cannot be one person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmbiguousRow {
-    pub key: LinkKey,
+    /// The key as people read it ("worker id").
+    pub key: String,
     pub value: String,
     pub reason: String,
-    pub accounts: Vec<AmbiguousAccount>,
+    /// The persons kept apart, and for each "Name in System".
+    pub persons: Vec<u32>,
+    pub accounts: Vec<String>,
 }
 
 /// The lifecycle view's overview.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LifecycleOverview {
     /// The time of the last event: "now" for changes that never arrived.
-    pub end: Option<String>,
+    pub end: String,
     pub persons: u32,
     /// Joins between two accounts of one person.
     pub links: u32,
@@ -101,82 +89,79 @@ pub struct LifecycleOverview {
     pub joiner_latency: Vec<LatencyRow>,
     pub leaver_latency: Vec<LatencyRow>,
     /// The slowest completed joiners and leavers, slowest first (latency above zero).
-    pub slowest_joiners: Vec<MeasureRow>,
+    pub slowest_joiners: Vec<PersonRow>,
     pub slowest_joiners_total: u32,
-    pub slowest_leavers: Vec<MeasureRow>,
+    pub slowest_leavers: Vec<PersonRow>,
     pub slowest_leavers_total: u32,
     /// Joiners whose account was attempted but never created, longest-waiting first.
-    pub never_created: Vec<MeasureRow>,
+    pub never_created: Vec<PersonRow>,
     pub never_created_total: u32,
-    pub orphans: Vec<OrphanRow>,
+    /// Leavers still enabled downstream after the leaver SLA; `system` lists where.
+    pub orphans: Vec<PersonRow>,
     pub orphans_total: u32,
     /// Leavers still enabled downstream but within the leaver SLA.
     pub pending_deprovisioning: u32,
     /// Attribute changes that never reached a system, longest-waiting first.
-    pub stalled_movers: Vec<MeasureRow>,
+    pub stalled_movers: Vec<PersonRow>,
     pub stalled_movers_total: u32,
-    pub breaches: Vec<BreachRow>,
-    pub breaches_total: u32,
+    /// SLA breaches (listed with their evidence among the findings).
+    pub breaches: u32,
     pub ambiguous: Vec<AmbiguousRow>,
     pub ambiguous_total: u32,
 }
 
 /// One event in a swimlane.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SwimEntry {
     /// Index of the event in the data set (what the detail drawer opens).
     pub event: u32,
     /// The event's id as logged.
     pub event_id: String,
-    pub time: Option<String>,
+    pub time: String,
     pub time_ms: Option<i64>,
-    pub op: LifecycleOp,
-    pub status: Status,
+    /// What it did: `create`, `update`, `enable`, `disable`, `delete`, `staged delete`.
+    pub op: String,
+    /// How it ended: `success`, `failure`, `skipped`, `warning`, `unknown`.
+    pub status: String,
     pub error_code: String,
 }
 
 /// One system's events for the person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SwimLane {
     pub system: String,
-    pub role: LaneRole,
-    /// Whether the account is enabled at the end of the data, when the events tell.
-    pub enabled_at_end: Option<bool>,
+    /// The HR system the person's changes come from (else a system written to).
+    pub source: bool,
+    /// "HR source", "enabled at the end", "disabled or gone at the end", "state unknown".
+    pub state: String,
     pub entries: Vec<SwimEntry>,
 }
 
 /// How two of the person's accounts were joined, or a key that would have joined this person
 /// to another and was refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SwimLink {
-    pub key: LinkKey,
+    /// The key as people read it ("worker id").
+    pub key: String,
     pub value: String,
     /// "Workday → Active Directory"
     pub from: String,
     pub to: String,
-    /// Why the link was refused, for an ambiguous key.
-    pub ambiguous: Option<String>,
+    /// Why the link was refused; empty for a join.
+    pub ambiguous: String,
 }
 
 /// One change followed from upstream into one system.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SwimMeasure {
-    pub movement: Movement,
-    pub system: String,
     pub upstream_event: u32,
     /// `None`: the change never arrived.
     pub downstream_event: Option<u32>,
-    pub latency_ms: i64,
-    pub sla_ms: i64,
-    /// For movers: "department → Sales".
-    pub change: Option<String>,
-}
-
-impl SwimMeasure {
-    /// Whether the change took, or has been waiting, longer than its SLA.
-    pub fn over_sla(&self) -> bool {
-        self.latency_ms > self.sla_ms
-    }
+    /// The lane of the system it was followed into.
+    pub lane: u32,
+    pub over_sla: bool,
+    /// "joiner into Salesforce: 1 d 6 h, over the 8 h SLA"
+    pub text: String,
 }
 
 /// One person across systems: a lane per system, the joins, the changes followed.
@@ -198,20 +183,11 @@ pub struct Swimlane {
     pub omitted: u32,
 }
 
-/// A person found by a search.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonRef {
-    pub person: u32,
-    pub name: String,
-    /// "ellie@contoso.com · worker 21034 · 4 systems"
-    pub detail: String,
-}
-
 /// The answer to a person search.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonMatches {
     pub text: String,
-    pub persons: Vec<PersonRef>,
+    pub persons: Vec<PersonRow>,
     pub total: u32,
 }
 
@@ -234,21 +210,11 @@ fn latency_rows(m: &MovementReport) -> Vec<LatencyRow> {
         .collect()
 }
 
-fn change(m: &Measure) -> Option<String> {
+fn change(m: &Measure) -> String {
     m.attribute
         .as_ref()
         .map(|a| format!("{a} → {}", m.value.as_deref().unwrap_or("")))
-}
-
-fn measure_row(store: &Store, m: &Measure) -> MeasureRow {
-    MeasureRow {
-        person: m.person,
-        name: m.person_name.clone(),
-        system: m.system.clone(),
-        latency_ms: m.latency_ms,
-        upstream: event_time(store, m.upstream_event),
-        change: change(m),
-    }
+        .unwrap_or_default()
 }
 
 fn event_time(store: &Store, event: u32) -> String {
@@ -256,18 +222,30 @@ fn event_time(store: &Store, event: u32) -> String {
         .events
         .get(event as usize)
         .and_then(|e| e.time_ms)
-        .map(crate::core::time::format_iso)
+        .map(format_iso)
         .unwrap_or_default()
 }
 
 /// The first [`MAX_ROWS`] of `measures` as rows, and how many there are in all.
-fn rows<'a>(store: &Store, measures: impl Iterator<Item = &'a Measure>) -> (Vec<MeasureRow>, u32) {
+fn rows<'a>(
+    store: &Store,
+    measures: impl Iterator<Item = &'a Measure>,
+    sla_ms: i64,
+) -> (Vec<PersonRow>, u32) {
     let mut total = 0;
     let mut out = Vec::new();
     for m in measures {
         total += 1;
         if out.len() < MAX_ROWS {
-            out.push(measure_row(store, m));
+            out.push(PersonRow {
+                person: m.person,
+                name: m.person_name.clone(),
+                system: m.system.clone(),
+                latency_ms: m.latency_ms,
+                over_sla: m.latency_ms > sla_ms,
+                at: event_time(store, m.upstream_event),
+                note: change(m),
+            });
         }
     }
     (out, total)
@@ -275,12 +253,12 @@ fn rows<'a>(store: &Store, measures: impl Iterator<Item = &'a Measure>) -> (Vec<
 
 /// The slowest completed changes first (latency above zero: the HR job's own target is the
 /// same event as the upstream change).
-fn slowest(store: &Store, m: &MovementReport) -> (Vec<MeasureRow>, u32) {
+fn slowest(store: &Store, m: &MovementReport) -> (Vec<PersonRow>, u32) {
     let mut done: Vec<&Measure> = m.completed.iter().filter(|x| x.latency_ms > 0).collect();
     done.sort_by(|a, b| {
         (b.latency_ms, a.person, &a.system).cmp(&(a.latency_ms, b.person, &b.system))
     });
-    rows(store, done.into_iter())
+    rows(store, done.into_iter(), m.sla_ms)
 }
 
 /// The overview of a lifecycle report.
@@ -304,53 +282,45 @@ pub fn overview(store: &Store, r: &LifecycleReport) -> LifecycleOverview {
     let links: usize = r.persons.iter().map(|p| p.links.len()).sum();
     let (slowest_joiners, slowest_joiners_total) = slowest(store, &r.joiners);
     let (slowest_leavers, slowest_leavers_total) = slowest(store, &r.leavers);
-    let (never_created, never_created_total) = rows(store, r.joiners.open.iter());
-    let (stalled_movers, stalled_movers_total) = rows(store, r.movers.open.iter());
+    let (never_created, never_created_total) = rows(store, r.joiners.open.iter(), r.joiners.sla_ms);
+    let (stalled_movers, stalled_movers_total) = rows(store, r.movers.open.iter(), r.movers.sla_ms);
     let orphans = r
         .orphans
         .iter()
         .take(MAX_ROWS)
-        .map(|o| OrphanRow {
+        .map(|o| PersonRow {
             person: o.person,
             name: o.person_name.clone(),
-            systems: o.systems.clone(),
-            since_ms: o.latency_ms,
-            disabled: o
+            system: o.systems.join(", "),
+            latency_ms: o.latency_ms,
+            over_sla: true,
+            at: o
                 .evidence
                 .first()
                 .and_then(|e| e.time.clone())
                 .unwrap_or_default(),
-        })
-        .collect();
-    let breaches = r
-        .breaches
-        .iter()
-        .take(MAX_ROWS)
-        .map(|b| BreachRow {
-            person: b.person,
-            kind: b.kind,
-            severity: b.severity,
-            title: b.title.clone(),
+            note: String::new(),
         })
         .collect();
     let ambiguous = r
         .ambiguous
         .iter()
         .take(MAX_ROWS)
-        .map(|a| AmbiguousRow {
-            key: a.key,
-            value: a.value.clone(),
-            reason: a.reason.clone(),
-            accounts: a
-                .accounts
-                .iter()
-                .take(MAX_AMBIGUOUS_ACCOUNTS)
-                .cloned()
-                .collect(),
+        .map(|a| {
+            let shown = a.accounts.iter().take(MAX_AMBIGUOUS_ACCOUNTS);
+            AmbiguousRow {
+                key: a.key.label().to_string(),
+                value: a.value.clone(),
+                reason: a.reason.clone(),
+                persons: shown.clone().map(|x| x.person).collect(),
+                accounts: shown
+                    .map(|x| format!("{} in {}", x.person_name, x.system))
+                    .collect(),
+            }
         })
         .collect();
     LifecycleOverview {
-        end: r.end.clone(),
+        end: r.end.clone().unwrap_or_default(),
         persons: count(r.persons.len()),
         links: count(links),
         jobs: count(jobs.len()),
@@ -374,8 +344,7 @@ pub fn overview(store: &Store, r: &LifecycleReport) -> LifecycleOverview {
         pending_deprovisioning: count(r.pending_deprovisioning.len()),
         stalled_movers,
         stalled_movers_total,
-        breaches,
-        breaches_total: count(r.breaches.len()),
+        breaches: count(r.breaches.len()),
         ambiguous,
         ambiguous_total: count(r.ambiguous.len()),
     }
@@ -385,28 +354,50 @@ fn account_label(a: &AccountRef) -> String {
     format!("{} → {}", a.source_system, a.target_system)
 }
 
+/// A change's sentence: "joiner into Salesforce: 1 d 6 h, over the 8 h SLA".
+pub fn measure_text(m: &Measure, sla_ms: i64) -> String {
+    let what = match change(m) {
+        c if c.is_empty() => m.movement.as_str().to_string(),
+        c => format!("{} ({c})", m.movement.as_str()),
+    };
+    let took = format_duration_ms(m.latency_ms);
+    let sla = format_duration_ms(sla_ms);
+    if m.downstream_event == Some(m.upstream_event) {
+        // The HR job writes its own target (Active Directory) in the upstream event itself.
+        return format!("{what} into {}: in the same event", m.system);
+    }
+    match (m.completed(), m.latency_ms > sla_ms) {
+        (true, true) => format!("{what} into {}: {took}, over the {sla} SLA", m.system),
+        (true, false) => format!("{what} into {}: {took}", m.system),
+        (false, true) => format!("{what} into {}: never arrived ({took} since)", m.system),
+        (false, false) => format!(
+            "{what} into {}: under way ({took} since, within the {sla} SLA)",
+            m.system
+        ),
+    }
+}
+
 /// One person's swimlane; `None` when the report has no such person.
 pub fn swimlane(store: &Store, r: &LifecycleReport, person: u32) -> Option<Swimlane> {
     let p: &Person = r.persons.get(person as usize)?;
-    let config = &r.config;
+    let lane_of = |system: &str| {
+        p.lanes
+            .iter()
+            .position(|l| l.role == LaneRole::Target && l.system == system)
+    };
     let mut measures = Vec::new();
-    for (list, sla_ms) in [
-        (&r.joiners, config.joiner_sla_ms),
-        (&r.leavers, config.leaver_sla_ms),
-        (&r.movers, config.mover_sla_ms),
-    ] {
+    for list in [&r.joiners, &r.leavers, &r.movers] {
         for m in list.completed.iter().chain(&list.open) {
-            if m.person == person {
-                measures.push(SwimMeasure {
-                    movement: m.movement,
-                    system: m.system.clone(),
-                    upstream_event: m.upstream_event,
-                    downstream_event: m.downstream_event,
-                    latency_ms: m.latency_ms,
-                    sla_ms,
-                    change: change(m),
-                });
-            }
+            let Some(lane) = lane_of(&m.system).filter(|_| m.person == person) else {
+                continue;
+            };
+            measures.push(SwimMeasure {
+                upstream_event: m.upstream_event,
+                downstream_event: m.downstream_event,
+                lane: count(lane),
+                over_sla: m.latency_ms > list.sla_ms,
+                text: measure_text(m, list.sla_ms),
+            });
         }
     }
     let referenced = |event: u32| {
@@ -432,17 +423,23 @@ pub fn swimlane(store: &Store, r: &LifecycleReport, person: u32) -> Option<Swiml
                         .get(e.event as usize)
                         .map(|x| store.str(x.id).to_string())
                         .unwrap_or_default(),
-                    time: e.time.clone(),
+                    time: e.time.clone().unwrap_or_default(),
                     time_ms: e.time_ms,
-                    op: e.op,
-                    status: e.status,
+                    op: e.op.as_str().to_string(),
+                    status: e.status.as_str().to_string(),
                     error_code: e.error_code.clone(),
                 });
             }
+            let state = match (lane.role, lane.enabled_at_end) {
+                (LaneRole::Source, _) => "HR source",
+                (_, Some(true)) => "enabled at the end",
+                (_, Some(false)) => "disabled or gone at the end",
+                (_, None) => "state unknown",
+            };
             SwimLane {
                 system: lane.system.clone(),
-                role: lane.role,
-                enabled_at_end: lane.enabled_at_end,
+                source: lane.role == LaneRole::Source,
+                state: state.to_string(),
                 entries,
             }
         })
@@ -453,31 +450,31 @@ pub fn swimlane(store: &Store, r: &LifecycleReport, person: u32) -> Option<Swiml
         .map(|l| {
             let side = |i: u32| p.accounts.get(i as usize).map(account_label);
             SwimLink {
-                key: l.key,
+                key: l.key.label().to_string(),
                 value: l.value.clone(),
                 from: side(l.from).unwrap_or_default(),
                 to: side(l.to).unwrap_or_default(),
-                ambiguous: None,
+                ambiguous: String::new(),
             }
         })
         .collect();
     for a in &r.ambiguous {
-        let (mine, others): (Vec<&AmbiguousAccount>, Vec<&AmbiguousAccount>) =
-            a.accounts.iter().partition(|x| x.person == person);
-        let Some(own) = mine.first() else {
+        let Some(own) = a.accounts.iter().find(|x| x.person == person) else {
             continue;
         };
-        let others: Vec<String> = others
+        let others: Vec<String> = a
+            .accounts
             .iter()
+            .filter(|x| x.person != person)
             .take(MAX_AMBIGUOUS_ACCOUNTS)
             .map(|x| format!("{} in {}", x.person_name, x.system))
             .collect();
         links.push(SwimLink {
-            key: a.key,
+            key: a.key.label().to_string(),
             value: a.value.clone(),
             from: own.system.clone(),
             to: others.join("; "),
-            ambiguous: Some(a.reason.clone()),
+            ambiguous: a.reason.clone(),
         });
     }
     let times = lanes
@@ -514,18 +511,19 @@ pub fn find(r: &LifecycleReport, text: &str) -> PersonMatches {
             let mut systems: Vec<&str> = p.lanes.iter().map(|l| l.system.as_str()).collect();
             systems.sort_unstable();
             systems.dedup();
-            let mut detail: Vec<String> = p.upns.iter().take(1).cloned().collect();
+            let mut ids: Vec<String> = p.upns.iter().take(1).cloned().collect();
             if let Some(w) = p.worker_ids.first() {
-                detail.push(format!("worker {w}"));
+                ids.push(format!("worker {w}"));
             }
-            detail.push(match systems.len() {
-                1 => "1 system".to_string(),
-                n => format!("{n} systems"),
-            });
-            PersonRef {
+            PersonRow {
                 person: p.id,
                 name: p.name.clone(),
-                detail: detail.join(" · "),
+                system: match systems.len() {
+                    1 => "1 system".to_string(),
+                    n => format!("{n} systems"),
+                },
+                note: ids.join(" · "),
+                ..PersonRow::default()
             }
         })
         .collect();
