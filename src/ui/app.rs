@@ -6,7 +6,7 @@ use std::rc::Rc;
 use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::core::filters::{findings_config, sort_of, view_key};
+use crate::core::filters::{findings_config, person_of, sort_of, view_key};
 use crate::core::progress::{Action, AppState, Phase};
 use crate::core::session::{self, Query};
 use crate::core::url::{from_fragment, to_fragment, Location};
@@ -76,6 +76,15 @@ impl Connection {
                 }
                 session::Response::Findings(items) => {
                     dispatch.dispatch(Action::FindingsReady(Rc::new(items)))
+                }
+                session::Response::Lifecycle(o) => {
+                    dispatch.dispatch(Action::LifecycleReady(Rc::new(*o)))
+                }
+                session::Response::Person { person, swimlane } => {
+                    dispatch.dispatch(Action::SwimlaneReady(person, swimlane.map(|s| Rc::new(*s))))
+                }
+                session::Response::Persons(found) => {
+                    dispatch.dispatch(Action::PersonsFound(Rc::new(*found)))
                 }
                 session::Response::Export(x) => {
                     if let Err(m) = browser::download(&x.file_name, &x.mime, &x.text) {
@@ -222,6 +231,40 @@ pub fn App() -> Html {
             }
         });
     }
+    // The lifecycle view: its overview, and the person in the URL, with the SLAs the findings
+    // use (so both agree), asked for only while the view is shown.
+    {
+        let connection = connection.clone();
+        let state = &store.0;
+        let loaded = matches!(state.phase, Phase::Loaded(_));
+        let shown = loaded && view_key(&state.location) == "lifecycle";
+        let config = findings_config(&state.location).lifecycle;
+        let person = person_of(&state.location);
+        let deps = (shown.then_some(state.generation), config, person);
+        use_effect_with(deps, move |(generation, config, person)| {
+            if generation.is_some() {
+                let config = Box::new(config.clone());
+                connection.send(Request::Analyze(session::Request::Lifecycle(
+                    config.clone(),
+                )));
+                if let Some(person) = *person {
+                    connection.send(Request::Analyze(session::Request::Person {
+                        config,
+                        person,
+                    }));
+                }
+            }
+        });
+    }
+    let on_find_persons = {
+        let config = findings_config(&store.0.location).lifecycle;
+        request.reform(move |text: String| {
+            Request::Analyze(session::Request::FindPersons {
+                config: Box::new(config.clone()),
+                text: text.trim().to_string(),
+            })
+        })
+    };
     let on_rows = request.reform(|(offset, limit): (u32, u32)| {
         Request::Analyze(session::Request::Rows { offset, limit })
     });
@@ -278,6 +321,10 @@ pub fn App() -> Html {
                 window={state.window.clone()}
                 detail={state.detail.clone()}
                 findings={state.findings.clone()}
+                lifecycle={state.lifecycle.clone()}
+                swimlane={state.swimlane.clone()}
+                persons={state.persons.clone()}
+                on_find_persons={on_find_persons}
                 location={state.location.clone()}
                 on_navigate={on_navigate}
                 on_rows={on_rows}
