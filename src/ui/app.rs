@@ -233,26 +233,34 @@ pub fn App() -> Html {
     }
     // The lifecycle view: its overview, and the person in the URL, with the SLAs the findings
     // use (so both agree), asked for only while the view is shown.
+    let lifecycle_deps = {
+        let state = &store.0;
+        let shown =
+            matches!(state.phase, Phase::Loaded(_)) && view_key(&state.location) == "lifecycle";
+        (
+            shown.then_some(state.generation),
+            findings_config(&state.location).lifecycle,
+        )
+    };
     {
         let connection = connection.clone();
-        let state = &store.0;
-        let loaded = matches!(state.phase, Phase::Loaded(_));
-        let shown = loaded && view_key(&state.location) == "lifecycle";
-        let config = findings_config(&state.location).lifecycle;
-        let person = person_of(&state.location);
-        let deps = (shown.then_some(state.generation), config, person);
-        use_effect_with(deps, move |(generation, config, person)| {
+        use_effect_with(lifecycle_deps.clone(), move |(generation, config)| {
             if generation.is_some() {
-                let config = Box::new(config.clone());
-                connection.send(Request::Analyze(session::Request::Lifecycle(
+                connection.send(Request::Analyze(session::Request::Lifecycle(Box::new(
                     config.clone(),
-                )));
-                if let Some(person) = *person {
-                    connection.send(Request::Analyze(session::Request::Person {
-                        config,
-                        person,
-                    }));
-                }
+                ))));
+            }
+        });
+    }
+    {
+        let connection = connection.clone();
+        let deps = (lifecycle_deps, person_of(&store.0.location));
+        use_effect_with(deps, move |((generation, config), person)| {
+            if let (Some(_), Some(person)) = (generation, *person) {
+                connection.send(Request::Analyze(session::Request::Person {
+                    config: Box::new(config.clone()),
+                    person,
+                }));
             }
         });
     }
