@@ -170,6 +170,9 @@ test('the demo data shows totals', async () => {
   await page.getByTestId('identity-report').waitFor();
   await page.getByTestId('nav-errors').click();
   await page.getByTestId('error-group').first().waitFor();
+  await page.getByTestId('nav-lifecycle').click();
+  await page.getByTestId('orphan-row').first().getByTestId('lifecycle-person').click();
+  await page.getByTestId('swimlane').waitFor();
   await page.getByTestId('nav-dashboard').click();
   await page.getByTestId('timeline-chart').waitFor();
   await page.getByTestId('theme-toggle').click();

@@ -28,6 +28,8 @@ const PAYLOADS = [SCRIPT, IMG, LINK, JS_URL, BIDI, ZERO_WIDTH];
 /** Views that render names from the export: a test id, and how to get there from the summary. */
 const SURFACES = [
   { testid: 'summary', open: async () => {} },
+  { testid: 'lifecycle-view', open: async (page) => page.getByTestId('nav-lifecycle').click() },
+  { testid: 'swimlane', open: async (page) => page.getByTestId('lifecycle-person').first().click() },
   // e.g. { testid: 'explorer', open: async (page) => page.getByTestId('nav-explorer').click() },
 ];
 

@@ -1,5 +1,6 @@
-// End-to-end tests of the views (dashboard, explorer, identity, errors) on generated exports of
-// every format, in the system Chromium against the release build (dist/).
+// End-to-end tests of the views (dashboard, explorer, identity, errors, findings, lifecycle) on
+// generated exports of every format and the demo data, in the system Chromium against the
+// release build (dist/).
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -437,4 +438,90 @@ test('findings: listed by severity with evidence, editable thresholds in the URL
   const deadline = Date.now() + 10_000;
   while ((await tripped()) > 0 && Date.now() < deadline) await page.waitForTimeout(100);
   assert.equal(await tripped(), 0, 'no cycle trips a threshold of 100000');
+});
+
+test('lifecycle: the demo data\'s orphan and slow joiner, a person\'s swimlane by mouse and keyboard, restored from the URL', async () => {
+  await page.getByTestId('open-demo').click();
+  await page.getByTestId('timeline-chart').waitFor();
+  await view('lifecycle');
+  await page.getByTestId('lifecycle-view').waitFor();
+
+  // The planted orphan: one leaver still enabled in Dropbox, counted on its tile.
+  const orphans = page.getByTestId('orphan-row');
+  await orphans.first().waitFor();
+  assert.equal(await orphans.count(), 1);
+  assert.match(await orphans.first().textContent(), /Dropbox/);
+  assert.equal(await text('lifecycle-orphans'), '1');
+  assert.ok(Number(await text('lifecycle-persons')) > 100, 'persons followed');
+  assert.ok(Number(await text('lifecycle-breaches')) > 0, 'SLA breaches counted');
+
+  // The planted slow joiner: the slowest, in Salesforce, over a day; its row is over the SLA.
+  const slowest = page.getByTestId('slow-joiner-row').first();
+  assert.match(await slowest.textContent(), /Salesforce.*\d+ d/);
+  const rows = page.getByTestId('joiner-latency-row');
+  assert.ok((await rows.count()) >= 4, 'a latency row per downstream system');
+  const salesforce = page.locator('[data-testid=joiner-latency-row][data-system=Salesforce]');
+  assert.ok((await salesforce.locator('td.over').count()) > 0, 'the breach is highlighted');
+  assert.ok((await page.getByTestId('stalled-mover-row').count()) > 0, 'the stalled mover is listed');
+  await axe('lifecycle');
+  await shot('lifecycle');
+
+  // The orphan's swimlane: one lane per system, HR first, its disable and the line that never ended.
+  const name = (await orphans.first().getByTestId('lifecycle-person').textContent()).trim();
+  await orphans.first().getByTestId('lifecycle-person').click();
+  const swimlane = page.getByTestId('swimlane');
+  await swimlane.waitFor();
+  await page.waitForFunction(() => /view=lifecycle/.test(location.hash) && /person=\d+/.test(location.hash));
+  const url = page.url();
+  assert.equal((await page.locator('#swim-title').textContent()).trim(), name);
+  const lanes = page.getByTestId('swimlane-lane');
+  const systems = await lanes.evaluateAll((els) => els.map((e) => e.dataset.system));
+  assert.ok(systems.length >= 4, `lanes: ${systems}`);
+  assert.equal(systems[0], 'Workday', 'the HR source lane comes first');
+  assert.ok(systems.includes('Dropbox'));
+  const dropboxLane = page.locator('[data-testid=swimlane-lane][data-system=Dropbox]');
+  assert.match(await dropboxLane.getAttribute('aria-label'), /enabled at the end/);
+  assert.ok((await page.locator('[data-testid=swimlane-marker][data-op=disable]').count()) > 0, 'the HR disable is drawn');
+  assert.ok((await swimlane.locator('.latency.open').count()) > 0, 'a dashed line for the disable that never reached Dropbox');
+  assert.match(await page.getByTestId('swimlane-measures').textContent(), /leaver into Dropbox: never arrived/);
+  // The table fallback lists the same events as the marks.
+  const marks = await page.getByTestId('swimlane-marker').count();
+  assert.equal(await page.getByTestId('swimlane-table').locator('tbody tr').count(), marks);
+
+  // Tab to a mark and press Enter: the event opens in the drawer, as in the explorer.
+  await page.getByTestId('swimlane-marker').first().focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('drawer').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('drawer').waitFor({ state: 'detached' });
+  await page.getByTestId('swimlane-marker').last().click();
+  await page.getByTestId('drawer').waitFor();
+  await page.keyboard.press('Escape');
+  await swimlane.scrollIntoViewIfNeeded();
+  await shot('lifecycle-swimlane');
+  await axe('lifecycle swimlane');
+
+  // A reload with the same data restores the view and the person.
+  await page.reload();
+  await page.getByTestId('open-demo').click();
+  await swimlane.waitFor();
+  assert.equal((await page.locator('#swim-title').textContent()).trim(), name);
+  assert.equal(page.url(), url);
+
+  // The search finds the person by name; a match opens the swimlane.
+  await page.getByTestId('swimlane-close').click();
+  await swimlane.waitFor({ state: 'detached' });
+  await page.getByTestId('person-search').fill(name);
+  await page.getByTestId('person-search').press('Enter');
+  await page.getByTestId('lifecycle-match').first().click();
+  await swimlane.waitFor();
+
+  // Dark theme: contrast checked by axe, and the screenshots show both.
+  await page.getByTestId('theme-toggle').click();
+  await page.waitForTimeout(100);
+  await axe('lifecycle swimlane, dark');
+  await shot('lifecycle-swimlane-dark');
+  await page.getByTestId('swimlane-close').click();
+  await axe('lifecycle, dark');
+  await shot('lifecycle-dark');
 });

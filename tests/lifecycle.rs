@@ -522,3 +522,359 @@ fn the_report_is_deterministic_and_serializes() {
     let back: LifecycleReport = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(back, a);
 }
+
+// The app's lifecycle requests: the overview, a person's swimlane and the person search.
+
+use provlens::core::findings::{FindingKind, FindingsConfig};
+use provlens::core::gen::{demo_files, JobKind, PlantedChain};
+use provlens::core::lifecycle::view::{
+    self as lifecycle_view, LifecycleOverview, PersonMatches, Swimlane, MAX_LANE_ENTRIES, MAX_ROWS,
+};
+use provlens::core::session::{Request, Response, Session};
+
+fn session_of(files: &[(String, Vec<u8>)]) -> Session {
+    Session::new(read_all(
+        files.iter().map(|(n, b)| (n.as_str(), b.as_slice())),
+    ))
+}
+
+fn generated_session(config: GenConfig) -> (provlens::core::gen::Generated, Session) {
+    let g = generate(&config);
+    let files = write_format(GenFormat::PortalJson, &g.events, &WriteOptions::default());
+    (g, session_of(&files))
+}
+
+/// A tenant with every lifecycle chain planted.
+fn planted_session(seed: u64) -> (provlens::core::gen::Generated, Session) {
+    generated_session(GenConfig {
+        seed,
+        events: 6_000,
+        anomalies: lifecycle_anomalies(),
+        ..GenConfig::default()
+    })
+}
+
+fn ask_overview(s: &mut Session, config: &LifecycleConfig) -> LifecycleOverview {
+    match s.handle(Request::Lifecycle(Box::new(config.clone()))) {
+        Response::Lifecycle(o) => *o,
+        other => panic!("expected the lifecycle overview, got {other:?}"),
+    }
+}
+
+fn ask_person(s: &mut Session, config: &LifecycleConfig, person: u32) -> Option<Swimlane> {
+    match s.handle(Request::Person {
+        config: Box::new(config.clone()),
+        person,
+    }) {
+        Response::Person {
+            person: p,
+            swimlane,
+        } => {
+            assert_eq!(p, person, "the answer names the person asked for");
+            swimlane.map(|b| *b)
+        }
+        other => panic!("expected a swimlane, got {other:?}"),
+    }
+}
+
+fn ask_find(s: &mut Session, config: &LifecycleConfig, text: &str) -> PersonMatches {
+    match s.handle(Request::FindPersons {
+        config: Box::new(config.clone()),
+        text: text.to_string(),
+    }) {
+        Response::Persons(m) => *m,
+        other => panic!("expected persons, got {other:?}"),
+    }
+}
+
+/// The one person a planted chain's UPN finds.
+fn planted_person(s: &mut Session, config: &LifecycleConfig, upn: &str) -> u32 {
+    let found = ask_find(s, config, upn);
+    assert_eq!(found.total, 1, "{upn}: {found:?}");
+    assert_eq!(found.persons.len(), 1);
+    found.persons[0].person
+}
+
+fn chain_of(g: &provlens::core::gen::Generated, anomaly: &str) -> PlantedChain {
+    g.truth
+        .planted
+        .iter()
+        .find(|p| p.anomaly.name() == anomaly)
+        .and_then(|p| p.chains.first().cloned())
+        .unwrap_or_else(|| panic!("{anomaly} was planted"))
+}
+
+#[test]
+fn the_overview_lists_the_planted_slow_joiner_orphan_and_stalled_mover() {
+    let (g, mut s) = planted_session(3);
+    let config = LifecycleConfig::default();
+    let o = ask_overview(&mut s, &config);
+    assert!(o.persons > 100 && o.links > o.persons, "{o:?}");
+    assert!(o.jobs >= 4 && o.chained > 0);
+    assert_eq!(o.joiner_sla_ms, config.joiner_sla_ms);
+    assert!(o.joiners > 0 && o.leavers > 0 && o.movers > 0);
+    assert!(o.end.starts_with("20"));
+    for row in o.joiner_latency.iter().chain(&o.leaver_latency) {
+        assert!(
+            row.median_ms <= row.p90_ms && row.p90_ms <= row.max_ms,
+            "{row:?}"
+        );
+    }
+
+    // The slow joiner is the slowest, in the system it was planted in, over the SLA.
+    let slow = chain_of(&g, "slow-joiner");
+    let slow_id = planted_person(&mut s, &config, &slow.upn);
+    let first = &o.slowest_joiners[0];
+    assert_eq!(
+        (first.person, first.system.as_str()),
+        (slow_id, "Salesforce")
+    );
+    assert!(first.latency_ms >= 30 * HOUR && first.over_sla);
+    assert_eq!(first.name, slow.display_name);
+    let salesforce = o.joiner_latency.iter().find(|r| r.system == "Salesforce");
+    assert!(salesforce.is_some_and(|r| r.over_sla >= 1 && r.max_ms == first.latency_ms));
+
+    // The orphan: exactly the planted leaver, still enabled in Dropbox.
+    let orphan = chain_of(&g, "orphaned-access");
+    let orphan_id = planted_person(&mut s, &config, &orphan.upn);
+    assert_eq!(o.orphans_total, 1);
+    assert_eq!(o.orphans[0].person, orphan_id);
+    assert_eq!(o.orphans[0].system, "Dropbox");
+    assert!(o.orphans[0].latency_ms > config.leaver_sla_ms);
+    assert!(o.orphans[0].at.starts_with("20"));
+
+    // The stalled mover's change never reached the systems after cloud sync.
+    let mover = chain_of(&g, "stalled-mover");
+    let mover_id = planted_person(&mut s, &config, &mover.upn);
+    let stalled: Vec<_> = o
+        .stalled_movers
+        .iter()
+        .filter(|m| m.person == mover_id)
+        .collect();
+    assert!(!stalled.is_empty());
+    assert!(stalled.iter().all(|m| m.note.contains(" → ") && m.over_sla));
+
+    // The view agrees with the findings made with the same settings.
+    let Response::Findings(items) = s.handle(Request::Findings(Box::default())) else {
+        panic!("expected findings");
+    };
+    assert_eq!(FindingsConfig::default().lifecycle, config);
+    let kind = |k: FindingKind| items.iter().filter(|i| i.finding.kind == k).count() as u32;
+    assert_eq!(kind(FindingKind::OrphanedAccess), o.orphans_total);
+    assert_eq!(kind(FindingKind::LifecycleSla), o.breaches);
+}
+
+#[test]
+fn overview_lists_are_capped_with_their_totals() {
+    // A 1 ms SLA makes every delayed change a breach: far more than one page of rows.
+    let (_, mut s) = planted_session(11);
+    let config = LifecycleConfig {
+        joiner_sla_ms: 1,
+        leaver_sla_ms: 1,
+        mover_sla_ms: 1,
+        ..LifecycleConfig::default()
+    };
+    let o = ask_overview(&mut s, &config);
+    assert_eq!(o.joiner_sla_ms, 1);
+    assert!(o.slowest_joiners_total as usize > MAX_ROWS);
+    assert!(o.slowest_joiners.iter().all(|r| r.over_sla));
+    for (shown, total) in [
+        (o.slowest_joiners.len(), o.slowest_joiners_total),
+        (o.slowest_leavers.len(), o.slowest_leavers_total),
+        (o.never_created.len(), o.never_created_total),
+        (o.orphans.len(), o.orphans_total),
+        (o.stalled_movers.len(), o.stalled_movers_total),
+        (o.ambiguous.len(), o.ambiguous_total),
+    ] {
+        assert_eq!(shown, (total as usize).min(MAX_ROWS), "{shown} of {total}");
+    }
+    let latencies: Vec<i64> = o.slowest_joiners.iter().map(|m| m.latency_ms).collect();
+    let mut sorted = latencies.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(latencies, sorted, "slowest first");
+    // Asked again with the default settings, the answer follows the settings.
+    let default = ask_overview(&mut s, &LifecycleConfig::default());
+    assert!(default.breaches < o.breaches);
+    assert!(!default.slowest_joiners.iter().all(|r| r.over_sla));
+}
+
+#[test]
+fn a_persons_swimlane_has_a_lane_per_system_upstream_first_and_its_latencies() {
+    let (g, mut s) = planted_session(3);
+    let config = LifecycleConfig::default();
+    let orphan = chain_of(&g, "orphaned-access");
+    let id = planted_person(&mut s, &config, &orphan.upn);
+    let Some(lane) = ask_person(&mut s, &config, id) else {
+        panic!("the orphan has a swimlane");
+    };
+    assert_eq!(lane.person, id);
+    assert!(lane.upns.contains(&orphan.upn.to_lowercase()));
+    assert!(lane.worker_ids.contains(&orphan.worker_id));
+    // HR (the source) first, then every system the planted chain reached.
+    assert!(lane.lanes[0].source && lane.lanes[0].state == "HR source");
+    assert_eq!(lane.lanes[0].system, orphan.upstream_system);
+    for hop in &orphan.hops {
+        assert!(
+            lane.lanes.iter().any(|l| l.system == hop.system),
+            "{} has a lane",
+            hop.system
+        );
+    }
+    let Some(dropbox) = lane.lanes.iter().position(|l| l.system == "Dropbox") else {
+        panic!("a Dropbox lane");
+    };
+    assert_eq!(lane.lanes[dropbox].state, "enabled at the end");
+    // Every entry names its event as logged, in time order within its lane.
+    let store = &s.data().store;
+    for l in &lane.lanes {
+        assert!(!l.entries.is_empty());
+        for e in &l.entries {
+            let logged = store.events.get(e.event as usize).map(|x| store.str(x.id));
+            assert_eq!(logged, Some(e.event_id.as_str()));
+        }
+        let times: Vec<Option<i64>> = l.entries.iter().map(|e| e.time_ms).collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        assert_eq!(times, sorted);
+    }
+    assert!(lane
+        .lanes
+        .iter()
+        .flat_map(|l| &l.entries)
+        .any(|e| e.op == "disable" && e.status == "success"));
+    // The upstream disable never reached Dropbox; the joiner's creates did arrive.
+    let leaver = lane
+        .measures
+        .iter()
+        .find(|m| m.text.starts_with("leaver into Dropbox: never arrived"));
+    assert!(leaver.is_some_and(|m| {
+        m.downstream_event.is_none() && m.over_sla && m.lane as usize == dropbox
+    }));
+    assert!(lane
+        .measures
+        .iter()
+        .any(|m| m.text.starts_with("joiner into ") && m.downstream_event.is_some()));
+    // Each change points at the target lane of its system, and every event a latency starts
+    // or ends at is drawn; the axis spans them.
+    let drawn = |event: u32| {
+        lane.lanes
+            .iter()
+            .flat_map(|l| &l.entries)
+            .any(|e| e.event == event)
+    };
+    for m in &lane.measures {
+        let target = &lane.lanes[m.lane as usize];
+        assert!(!target.source);
+        assert!(
+            m.text.contains(&format!(" into {}: ", target.system)),
+            "{}",
+            m.text
+        );
+        assert!(drawn(m.upstream_event));
+        assert!(m.downstream_event.is_none_or(drawn));
+    }
+    assert!(lane.first_ms < lane.last_ms);
+    // Joined accounts name the key that joined them; none is ambiguous in this tenant.
+    assert!(!lane.links.is_empty());
+    assert!(lane
+        .links
+        .iter()
+        .all(|l| l.ambiguous.is_empty() && l.from.contains(" → ") && !l.key.is_empty()));
+    assert_eq!(lane.omitted, 0);
+
+    // A person index from another data set is answered with nothing, not a panic.
+    assert_eq!(ask_person(&mut s, &config, u32::MAX), None);
+}
+
+#[test]
+fn person_search_matches_names_upns_and_worker_ids() {
+    let (g, mut s) = planted_session(3);
+    let config = LifecycleConfig::default();
+    let slow = chain_of(&g, "slow-joiner");
+    let by_upn = planted_person(&mut s, &config, &slow.upn.to_uppercase());
+    let by_worker = ask_find(&mut s, &config, &slow.worker_id);
+    assert_eq!(by_worker.persons.first().map(|p| p.person), Some(by_upn));
+    let by_name = ask_find(&mut s, &config, &slow.display_name);
+    assert!(by_name.persons.iter().any(|p| p.person == by_upn));
+    let hit = &by_worker.persons[0];
+    assert_eq!(hit.name, slow.display_name);
+    assert!(hit.note.contains(&slow.upn.to_lowercase()), "{}", hit.note);
+    assert!(hit.system.ends_with("systems"), "{}", hit.system);
+    // A common substring finds many, capped, with the total.
+    let many = ask_find(&mut s, &config, "e");
+    assert!(many.total as usize > many.persons.len());
+    assert_eq!(many.persons.len(), lifecycle_view::MAX_MATCHES);
+    assert_eq!(ask_find(&mut s, &config, "  ").total, 0);
+    assert_eq!(ask_find(&mut s, &config, "nobody@nowhere.invalid").total, 0);
+}
+
+#[test]
+fn a_single_job_export_has_no_cross_system_chains() {
+    let (_, mut s) = generated_session(GenConfig {
+        seed: 4,
+        events: 2_000,
+        jobs: vec![JobKind::Dropbox],
+        ..GenConfig::default()
+    });
+    let o = ask_overview(&mut s, &LifecycleConfig::default());
+    assert!(o.persons > 0);
+    assert_eq!((o.jobs, o.chained, o.links), (1, 0, 0));
+    assert!(o.orphans.is_empty() && o.slowest_joiners.is_empty());
+}
+
+#[test]
+fn a_long_lane_is_capped_but_keeps_the_events_a_latency_uses() {
+    let who = |e: Ev| e.who("Ana Silva", "ana@contoso.com");
+    let mut events = vec![
+        who(ev(HR, 0, "create").ids("wid-1", "ad-1")),
+        who(ev(APP, 30, "create").ids("ad-1", "d-1")),
+    ];
+    let updates = MAX_LANE_ENTRIES + 40;
+    for k in 0..updates {
+        events.push(who(ev(HR, 60 + k as i64, "update")
+            .ids("wid-1", "ad-1")
+            .set("telephoneNumber", "1")));
+    }
+    let late = 60 + updates as i64 + 100;
+    events.push(who(ev(HR, late, "disable").ids("wid-1", "ad-1")));
+    events.push(who(ev(APP, late + 20, "disable").ids("ad-1", "d-1")));
+    let s = store(&events);
+    let r = analyze(&s, &LifecycleConfig::default());
+    let id = r.find_persons("ana@contoso.com")[0].id;
+    let Some(lane) = lifecycle_view::swimlane(&s, &r, id) else {
+        panic!("a swimlane");
+    };
+    let Some(hr) = lane.lanes.iter().find(|l| l.source) else {
+        panic!("an HR lane");
+    };
+    // The HR job's events are in the source lane and the Active Directory lane: both capped.
+    assert!(hr.entries.len() <= MAX_LANE_ENTRIES + 2);
+    assert!(lane.omitted > 0);
+    let leaver = lane
+        .measures
+        .iter()
+        .find(|m| m.text.starts_with("leaver into Dropbox:"));
+    let Some(leaver) = leaver else {
+        panic!("the leaver is measured");
+    };
+    assert_eq!(leaver.text, "leaver into Dropbox: 20 min");
+    assert!(hr.entries.iter().any(|e| e.event == leaver.upstream_event));
+    let dropbox = &lane.lanes[leaver.lane as usize];
+    assert!(dropbox
+        .entries
+        .iter()
+        .any(|e| Some(e.event) == leaver.downstream_event));
+}
+
+#[test]
+fn the_demo_data_holds_lifecycle_chains() {
+    let mut s = session_of(&demo_files());
+    let o = ask_overview(&mut s, &LifecycleConfig::default());
+    assert_eq!(o.orphans_total, 1, "the demo plants one orphan");
+    assert!(o
+        .slowest_joiners
+        .first()
+        .is_some_and(|m| m.latency_ms >= 30 * HOUR && m.system == "Salesforce"));
+    assert!(o.stalled_movers_total > 0);
+    assert!(o.chained > 0 && o.jobs >= 4);
+}

@@ -10,11 +10,12 @@ use crate::core::url::Location;
 use crate::core::view::{Column, Sort};
 
 /// The views of the app, in the order of the navigation bar.
-pub const VIEWS: [(&str, &str); 5] = [
+pub const VIEWS: [(&str, &str); 6] = [
     ("dashboard", "Dashboard"),
     ("findings", "Findings"),
     ("explorer", "Explorer"),
     ("identity", "Identity"),
+    ("lifecycle", "Lifecycle"),
     ("errors", "Errors"),
 ];
 
@@ -324,6 +325,20 @@ pub fn set_sort(loc: &mut Location, sort: Sort) {
     );
 }
 
+/// The person the lifecycle view shows (`person=12`: the person's index in the lifecycle
+/// analysis, the same for the same files, like a finding's key).
+pub fn person_of(loc: &Location) -> Option<u32> {
+    extra(loc, "person").and_then(|v| v.trim().parse().ok())
+}
+
+/// Shows a person in the lifecycle view, or with `None` closes the swimlane.
+pub fn set_person(loc: &mut Location, person: Option<u32>) {
+    if person.is_some() {
+        loc.view = "lifecycle".to_string();
+    }
+    set_extra(loc, "person", person.map(|p| p.to_string()));
+}
+
 /// Whether the dashboard's chart stacks by action (`by=action`) instead of by status.
 pub fn chart_by_action(loc: &Location) -> bool {
     extra(loc, "by") == Some("action")
@@ -380,5 +395,21 @@ mod tests {
         );
         assert!(chart_by_action(&back));
         assert_eq!(view_key(&back), "dashboard");
+    }
+
+    #[test]
+    fn the_lifecycle_person_round_trips_and_bad_values_are_ignored() {
+        let mut loc = Location::default();
+        assert_eq!(person_of(&loc), None);
+        set_person(&mut loc, Some(17));
+        let text = to_fragment(&loc);
+        assert_eq!(text, "view=lifecycle&person=17");
+        let back = from_fragment(&text);
+        assert_eq!(view_key(&back), "lifecycle");
+        assert_eq!(person_of(&back), Some(17));
+        set_person(&mut loc, None);
+        assert_eq!(to_fragment(&loc), "view=lifecycle");
+        assert_eq!(person_of(&from_fragment("view=lifecycle&person=ana")), None);
+        assert_eq!(person_of(&from_fragment("person=-1")), None);
     }
 }

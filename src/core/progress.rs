@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::lifecycle::view::{LifecycleOverview, PersonMatches, Swimlane};
 use crate::core::report::Summary;
 use crate::core::session::{FindingItem, RowWindow, ViewData};
 use crate::core::url::Location;
@@ -67,6 +68,12 @@ pub struct AppState {
     pub detail: Option<Rc<EventDetail>>,
     /// The worker's wasm memory after the last load, in bytes (its peak so far).
     pub memory_bytes: Option<u64>,
+    /// The lifecycle overview, once the lifecycle view asked for it.
+    pub lifecycle: Option<Rc<LifecycleOverview>>,
+    /// The person asked for and the swimlane (`None`: no such person in this data set).
+    pub swimlane: Option<(u32, Option<Rc<Swimlane>>)>,
+    /// The last person search's answer.
+    pub persons: Option<Rc<PersonMatches>>,
 }
 
 /// Everything that changes the page's state.
@@ -92,6 +99,10 @@ pub enum Action {
     /// The drawer's event arrived (`None`: it no longer exists).
     DetailReady(Option<Rc<EventDetail>>),
     CloseDetail,
+    LifecycleReady(Rc<LifecycleOverview>),
+    /// A person's swimlane arrived (`None`: no such person).
+    SwimlaneReady(u32, Option<Rc<Swimlane>>),
+    PersonsFound(Rc<PersonMatches>),
 }
 
 /// Applies an action.
@@ -127,6 +138,9 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.window = None;
             next.detail = None;
             next.findings = None;
+            next.lifecycle = None;
+            next.swimlane = None;
+            next.persons = None;
         }
         Action::Memory(bytes) => next.memory_bytes = Some(bytes),
         Action::Cancelled => {
@@ -169,6 +183,9 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         }
         Action::DetailReady(detail) => next.detail = detail,
         Action::CloseDetail => next.detail = None,
+        Action::LifecycleReady(overview) => next.lifecycle = Some(overview),
+        Action::SwimlaneReady(person, swimlane) => next.swimlane = Some((person, swimlane)),
+        Action::PersonsFound(found) => next.persons = Some(found),
     }
     next
 }
@@ -286,12 +303,18 @@ mod tests {
             Action::Loaded(Rc::new(summary(3))),
             Action::ViewReady(Rc::new(ViewData::default())),
             Action::DetailReady(Some(Rc::new(EventDetail::default()))),
+            Action::LifecycleReady(Rc::new(LifecycleOverview::default())),
+            Action::SwimlaneReady(4, Some(Rc::new(Swimlane::default()))),
+            Action::PersonsFound(Rc::new(PersonMatches::default())),
         ]);
         assert_eq!(s.generation, 1);
         assert!(s.view.is_some() && s.window.is_some() && s.detail.is_some());
+        assert!(s.lifecycle.is_some() && s.persons.is_some());
+        assert_eq!(s.swimlane.as_ref().map(|(p, _)| *p), Some(4));
         let again = reduce(&s, Action::Loaded(Rc::new(summary(3))));
         assert_eq!(again.generation, 2);
         assert!(again.view.is_none() && again.detail.is_none());
+        assert!(again.lifecycle.is_none() && again.swimlane.is_none() && again.persons.is_none());
         let reset = reduce(&s, Action::Reset);
         assert_eq!(reset.phase, Phase::Start);
         assert_eq!(reset.location, loc);

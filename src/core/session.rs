@@ -1,7 +1,7 @@
 //! The analysis session behind the app: it holds the loaded data set and the last query's
 //! sorted matches, and answers the page's coarse requests (a query, a window of rows, one
-//! event's detail, an export) with plain view data. The worker only forwards to it, so all of
-//! this is tested natively.
+//! event's detail, an export, the findings, the lifecycle overview, one person's swimlane)
+//! with plain view data. The worker only forwards to it, so all of this is tested natively.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +12,12 @@ use crate::core::analyze::identity::{identity_events, identity_report, IdentityR
 use crate::core::analyze::overview::{overview, OverviewReport};
 use crate::core::analyze::query::{run_within, Facet, FacetValue, Filter};
 use crate::core::filters::is_selected;
-use crate::core::findings::{findings, Finding, FindingsConfig};
+use crate::core::findings::{findings_with_lifecycle, Finding, FindingsConfig};
 use crate::core::ingest::DataSet;
+use crate::core::lifecycle::view::{
+    self as lifecycle_view, LifecycleOverview, PersonMatches, Swimlane,
+};
+use crate::core::lifecycle::{self, LifecycleConfig, LifecycleReport};
 use crate::core::model::{Status, Store};
 use crate::core::time::format_iso;
 use crate::core::view::{
@@ -65,6 +69,18 @@ pub enum Request {
     },
     /// The findings of the whole data set with these thresholds.
     Findings(Box<FindingsConfig>),
+    /// The lifecycle overview with these SLAs (the findings' lifecycle settings).
+    Lifecycle(Box<LifecycleConfig>),
+    /// One person's swimlane, by the person's index in the lifecycle analysis.
+    Person {
+        config: Box<LifecycleConfig>,
+        person: u32,
+    },
+    /// The persons whose name, UPN, worker id or account id matches the text.
+    FindPersons {
+        config: Box<LifecycleConfig>,
+        text: String,
+    },
 }
 
 /// A window of sorted rows.
@@ -169,6 +185,13 @@ pub enum Response {
     Detail(Option<Box<EventDetail>>),
     Export(Box<Export>),
     Findings(Vec<FindingItem>),
+    Lifecycle(Box<LifecycleOverview>),
+    /// `swimlane` is `None` when there is no such person (a link from another data set).
+    Person {
+        person: u32,
+        swimlane: Option<Box<Swimlane>>,
+    },
+    Persons(Box<PersonMatches>),
 }
 
 /// One finding as the findings view lists it: the finding and the key that filters every view
@@ -206,10 +229,21 @@ pub struct Session {
     cache: Vec<Cached>,
     /// The findings for the last thresholds asked for (computed over the whole data set).
     findings: Option<(FindingsConfig, Vec<FindingItem>)>,
+    /// The lifecycle analysis for the last SLAs asked for, shared by the findings and the
+    /// lifecycle view, and its overview once asked for.
+    lifecycle: Option<Lifecycle>,
     /// All events by time, oldest first and newest first (ties by store order), made on the
     /// first query that needs them: the explorer's default order then costs one pass over the
     /// events instead of a sort of every match on every filter change.
     by_time: std::cell::OnceCell<TimeOrder>,
+}
+
+/// A lifecycle analysis and the settings it was made with.
+#[derive(Debug)]
+struct Lifecycle {
+    config: LifecycleConfig,
+    report: LifecycleReport,
+    overview: Option<LifecycleOverview>,
 }
 
 /// Every event index by time, both ways.
@@ -254,14 +288,31 @@ impl Session {
             cache: Vec::new(),
             findings: None,
             by_time: std::cell::OnceCell::new(),
+            lifecycle: None,
         }
+    }
+
+    /// The lifecycle analysis with these settings, made once per data set and settings.
+    fn lifecycle(&mut self, config: &LifecycleConfig) -> &mut Lifecycle {
+        cached_lifecycle(&self.data.store, &mut self.lifecycle, config)
+    }
+
+    /// The lifecycle overview with these settings.
+    pub fn lifecycle_overview(&mut self, config: &LifecycleConfig) -> LifecycleOverview {
+        let store = &self.data.store;
+        let l = cached_lifecycle(store, &mut self.lifecycle, config);
+        l.overview
+            .get_or_insert_with(|| lifecycle_view::overview(store, &l.report))
+            .clone()
     }
 
     /// The findings with these thresholds, computed once per set of thresholds.
     pub fn findings(&mut self, config: &FindingsConfig) -> &[FindingItem] {
         let stale = self.findings.as_ref().is_none_or(|(c, _)| c != config);
         if stale {
-            let found = findings(&self.data.store, config);
+            let store = &self.data.store;
+            let l = cached_lifecycle(store, &mut self.lifecycle, &config.lifecycle);
+            let found = findings_with_lifecycle(store, config, &l.report);
             let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
             let items = found
                 .into_iter()
@@ -318,6 +369,22 @@ impl Session {
             ),
             Request::Export { format } => Response::Export(Box::new(self.export(format))),
             Request::Findings(config) => Response::Findings(self.findings(&config).to_vec()),
+            Request::Lifecycle(config) => {
+                Response::Lifecycle(Box::new(self.lifecycle_overview(&config)))
+            }
+            Request::Person { config, person } => {
+                let store = &self.data.store;
+                let l = cached_lifecycle(store, &mut self.lifecycle, &config);
+                let swimlane = lifecycle_view::swimlane(store, &l.report, person);
+                Response::Person {
+                    person,
+                    swimlane: swimlane.map(Box::new),
+                }
+            }
+            Request::FindPersons { config, text } => {
+                let found = lifecycle_view::find(&self.lifecycle(&config).report, &text);
+                Response::Persons(Box::new(found))
+            }
         }
     }
 
@@ -443,6 +510,22 @@ impl Session {
             events: self.sorted.len() as u32,
         }
     }
+}
+
+/// The cached lifecycle analysis, made again when the settings differ.
+fn cached_lifecycle<'a>(
+    store: &Store,
+    slot: &'a mut Option<Lifecycle>,
+    config: &LifecycleConfig,
+) -> &'a mut Lifecycle {
+    if slot.as_ref().is_some_and(|l| l.config != *config) {
+        *slot = None;
+    }
+    slot.get_or_insert_with(|| Lifecycle {
+        config: config.clone(),
+        report: lifecycle::analyze(store, config),
+        overview: None,
+    })
 }
 
 /// The events of `matches` in the order `all` (a permutation of every event) gives them.

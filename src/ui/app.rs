@@ -6,7 +6,7 @@ use std::rc::Rc;
 use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use crate::core::filters::{findings_config, sort_of, view_key};
+use crate::core::filters::{findings_config, person_of, sort_of, view_key};
 use crate::core::progress::{Action, AppState, Phase};
 use crate::core::session::{self, Query};
 use crate::core::url::{from_fragment, to_fragment, Location};
@@ -77,6 +77,15 @@ impl Connection {
                 }
                 session::Response::Findings(items) => {
                     dispatch.dispatch(Action::FindingsReady(Rc::new(items)))
+                }
+                session::Response::Lifecycle(o) => {
+                    dispatch.dispatch(Action::LifecycleReady(Rc::new(*o)))
+                }
+                session::Response::Person { person, swimlane } => {
+                    dispatch.dispatch(Action::SwimlaneReady(person, swimlane.map(|s| Rc::new(*s))))
+                }
+                session::Response::Persons(found) => {
+                    dispatch.dispatch(Action::PersonsFound(Rc::new(*found)))
                 }
                 session::Response::Export(x) => {
                     if let Err(m) = browser::download(&x.file_name, &x.mime, &x.text) {
@@ -223,6 +232,48 @@ pub fn App() -> Html {
             }
         });
     }
+    // The lifecycle view: its overview, and the person in the URL, with the SLAs the findings
+    // use (so both agree), asked for only while the view is shown.
+    let lifecycle_deps = {
+        let state = &store.0;
+        let shown =
+            matches!(state.phase, Phase::Loaded(_)) && view_key(&state.location) == "lifecycle";
+        (
+            shown.then_some(state.generation),
+            findings_config(&state.location).lifecycle,
+        )
+    };
+    {
+        let connection = connection.clone();
+        use_effect_with(lifecycle_deps.clone(), move |(generation, config)| {
+            if generation.is_some() {
+                connection.send(Request::Analyze(session::Request::Lifecycle(Box::new(
+                    config.clone(),
+                ))));
+            }
+        });
+    }
+    {
+        let connection = connection.clone();
+        let deps = (lifecycle_deps, person_of(&store.0.location));
+        use_effect_with(deps, move |((generation, config), person)| {
+            if let (Some(_), Some(person)) = (generation, *person) {
+                connection.send(Request::Analyze(session::Request::Person {
+                    config: Box::new(config.clone()),
+                    person,
+                }));
+            }
+        });
+    }
+    let on_find_persons = {
+        let config = findings_config(&store.0.location).lifecycle;
+        request.reform(move |text: String| {
+            Request::Analyze(session::Request::FindPersons {
+                config: Box::new(config.clone()),
+                text: text.trim().to_string(),
+            })
+        })
+    };
     let on_rows = request.reform(|(offset, limit): (u32, u32)| {
         Request::Analyze(session::Request::Rows { offset, limit })
     });
@@ -280,6 +331,10 @@ pub fn App() -> Html {
                 detail={state.detail.clone()}
                 findings={state.findings.clone()}
                 memory_bytes={state.memory_bytes}
+                lifecycle={state.lifecycle.clone()}
+                swimlane={state.swimlane.clone()}
+                persons={state.persons.clone()}
+                on_find_persons={on_find_persons}
                 location={state.location.clone()}
                 on_navigate={on_navigate}
                 on_rows={on_rows}

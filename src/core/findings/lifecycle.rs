@@ -7,7 +7,7 @@
 use crate::core::findings::{
     kql, Evidence, Figure, Finding, FindingKind, FindingsConfig, Severity,
 };
-use crate::core::lifecycle::{self, IssueKind, LifecycleIssue};
+use crate::core::lifecycle::{self, IssueKind, LifecycleIssue, LifecycleReport};
 use crate::core::model::Store;
 
 fn severity(s: lifecycle::Severity) -> Severity {
@@ -81,9 +81,9 @@ fn finding(store: &Store, issue: &LifecycleIssue, config: &FindingsConfig) -> Fi
     }
 }
 
-/// Orphaned access and SLA breaches as findings.
-pub fn check(store: &Store, config: &FindingsConfig) -> Vec<Finding> {
-    let report = lifecycle::analyze(store, &config.lifecycle);
+/// Orphaned access and SLA breaches of a lifecycle report (made with `config.lifecycle`) as
+/// findings.
+pub fn check(store: &Store, report: &LifecycleReport, config: &FindingsConfig) -> Vec<Finding> {
     report
         .orphans
         .iter()

@@ -372,6 +372,17 @@ pub struct Finding {
 
 /// Runs every rule over the whole store and returns the findings, most severe first.
 pub fn findings(store: &Store, config: &FindingsConfig) -> Vec<Finding> {
+    let report = crate::core::lifecycle::analyze(store, &config.lifecycle);
+    findings_with_lifecycle(store, config, &report)
+}
+
+/// Like [`findings`], with the lifecycle analysis already made (with `config.lifecycle`): the
+/// app's lifecycle view and its findings then read the same report.
+pub fn findings_with_lifecycle(
+    store: &Store,
+    config: &FindingsConfig,
+    lifecycle_report: &crate::core::lifecycle::LifecycleReport,
+) -> Vec<Finding> {
     let ctx = Context::new(store, config);
     let mut out = Vec::new();
     out.extend(silent::check(&ctx));
@@ -384,7 +395,7 @@ pub fn findings(store: &Store, config: &FindingsConfig) -> Vec<Finding> {
     out.extend(quarantine::check(&ctx));
     out.extend(skipped::check(&ctx));
     out.extend(templates::check(&ctx));
-    out.extend(lifecycle::check(store, config));
+    out.extend(lifecycle::check(store, lifecycle_report, config));
     sort(&mut out);
     out
 }

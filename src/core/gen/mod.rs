@@ -438,6 +438,18 @@ pub fn demo_config() -> GenConfig {
                 job: JobKind::Workday,
                 people: 1,
             },
+            // Lifecycle chains across jobs, for the lifecycle view: a new hire who reaches an
+            // app a day late, a leaver still enabled in an app, a change that stops halfway.
+            Anomaly::SlowJoiner {
+                job: JobKind::Salesforce,
+                hours: 30,
+            },
+            Anomaly::OrphanedAccess {
+                job: JobKind::Dropbox,
+            },
+            Anomaly::StalledMover {
+                job: JobKind::CloudSync,
+            },
         ],
         ..GenConfig::default()
     }

@@ -37,6 +37,16 @@ impl LinkKey {
             LinkKey::DisplayName => "display_name",
         }
     }
+
+    /// The key as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkKey::TargetIdToSourceId => "target id = source id",
+            LinkKey::WorkerId => "worker id",
+            LinkKey::Upn => "UPN",
+            LinkKey::DisplayName => "display name",
+        }
+    }
 }
 
 /// Where an event sits in the flow: HR inbound first, then cloud sync, then apps.

@@ -5,6 +5,7 @@
 
 pub mod chain;
 mod measure;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 

@@ -7,6 +7,7 @@ pub mod bar_list;
 pub mod cycle_timeline;
 pub mod identity_timeline;
 pub mod sparkline;
+pub mod swimlane;
 pub mod timeline;
 
 /// Whether a key press activates a focused mark.

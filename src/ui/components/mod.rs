@@ -14,6 +14,7 @@ pub mod filter_chips;
 pub mod findings_view;
 pub mod identity_view;
 pub mod kpi_tiles;
+pub mod lifecycle_view;
 pub mod loading_view;
 pub mod search_box;
 pub mod start_screen;

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::core::analyze::query::Facet;
 use crate::core::filters::{self, chart_by_action, chips, sort_of, view_key, Chip, VIEWS};
+use crate::core::lifecycle::view::{LifecycleOverview, PersonMatches, Swimlane};
 use crate::core::report::Summary;
 use crate::core::session::{RowWindow, ViewData};
 use crate::core::url::Location;
@@ -24,6 +25,7 @@ use super::filter_chips::FilterChips;
 use super::findings_view::FindingsView;
 use super::identity_view::IdentityView;
 use super::kpi_tiles::Kpis;
+use super::lifecycle_view::LifecycleView;
 use super::search_box::SearchBox;
 
 #[derive(Properties, PartialEq)]
@@ -36,6 +38,12 @@ pub struct WorkspaceProps {
     pub findings: Option<Rc<Vec<crate::core::session::FindingItem>>>,
     /// The worker's wasm memory after the load (its peak), in bytes.
     pub memory_bytes: Option<u64>,
+    /// The lifecycle overview, the last swimlane answer and the last person search.
+    pub lifecycle: Option<Rc<LifecycleOverview>>,
+    pub swimlane: Option<(u32, Option<Rc<Swimlane>>)>,
+    pub persons: Option<Rc<PersonMatches>>,
+    /// Searches persons across systems.
+    pub on_find_persons: Callback<String>,
     pub location: Location,
     pub on_navigate: Callback<Location>,
     pub on_rows: Callback<(u32, u32)>,
@@ -200,6 +208,27 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 <FindingsView findings={props.findings.clone()} selected={loc.filter.finding.clone()}
                     thresholds={thresholds} on_select={on_select} on_threshold={on_threshold}
                     config={filters::findings_config(loc)} />
+            }
+        }
+        "lifecycle" => {
+            let on_person = {
+                let loc = loc.clone();
+                let nav = props.on_navigate.clone();
+                Callback::from(move |person: Option<u32>| {
+                    let mut next = loc.clone();
+                    next.view = "lifecycle".into();
+                    filters::set_person(&mut next, person);
+                    nav.emit(next);
+                })
+            };
+            let on_findings = {
+                let go = edit(Rc::new(|l: &mut Location| l.view = "findings".to_string()));
+                Callback::from(move |()| go())
+            };
+            html! {
+                <LifecycleView overview={props.lifecycle.clone()} person={filters::person_of(loc)} on_findings={on_findings}
+                    swimlane={props.swimlane.clone()} persons={props.persons.clone()} on_person={on_person}
+                    on_find={props.on_find_persons.clone()} on_open={props.on_open.clone()} />
             }
         }
         "errors" => html! {
