@@ -29,7 +29,14 @@ pub enum Item<'a> {
 }
 
 /// Decodes one JSON value: a record, or a page of records.
+///
+/// The item is checked as UTF-8 once, as a whole, and then parsed as text, which spares the
+/// parser a check of every string on its own; an item that is not UTF-8 is parsed as bytes so
+/// that its error says where.
 pub fn decode_item(bytes: &[u8]) -> Result<Item<'_>, serde_json::Error> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return decode_item_str(text);
+    }
     let raw: RawRecord<'_> = serde_json::from_slice(bytes)?;
     Ok(raw.into_item())
 }
