@@ -5,6 +5,12 @@
 //! of three runs, so a busy machine shows less noise.
 
 use std::hint::black_box;
+
+// The allocator the `provlens` command-line tool uses (see src/bin/provlens.rs).
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use provlens::core::analyze::overview::overview;
