@@ -144,13 +144,28 @@ async function drop(files) {
   await page.dispatchEvent('[data-testid=dropzone]', 'drop', { dataTransfer });
 }
 
-/** Fails when the page scrolls sideways: a long or bidi string pushed the layout out. */
+/** The tallest a view of this small export may be: a long string must not stretch a cell
+ *  down the page (a 100,000-character name once made one view about 49,000 px tall). */
+const MAX_PAGE_HEIGHT = 10_000;
+
+/** Fails when the page scrolls sideways, or grows very tall: a long or bidi string pushed the
+ *  layout out. */
 async function assertLayoutHolds(where) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+  const { scrollWidth, innerWidth, scrollHeight } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
+    scrollHeight: document.documentElement.scrollHeight,
   }));
   assert.ok(scrollWidth <= innerWidth + 1, `${where}: page is ${scrollWidth}px wide in a ${innerWidth}px window`);
+  if (scrollHeight > MAX_PAGE_HEIGHT) {
+    const tall = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().height > 3000 && [...e.children].every((c) => c.getBoundingClientRect().height < 3000))
+        .slice(0, 8)
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className} [${e.closest('[data-testid]')?.dataset.testid}] ${Math.round(e.getBoundingClientRect().height)}px`),
+    );
+    assert.fail(`${where}: page is ${scrollHeight}px tall; tallest: ${tall.join('; ')}`);
+  }
 }
 
 /** No element the payloads describe exists in the page. */

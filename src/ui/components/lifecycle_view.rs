@@ -78,7 +78,7 @@ fn latency_table(caption: &str, rows: &[LatencyRow], sla_ms: i64, testid: &'stat
                 <tbody>
                     { for rows.iter().map(|r| html! {
                         <tr data-testid={testid} data-system={r.system.clone()}>
-                            <th scope="row">{ r.system.clone() }</th>
+                            <th scope="row" title={r.system.clone()}><span class="clamp">{ r.system.clone() }</span></th>
                             <td class="num">{ r.count }</td>
                             { cell(r.median_ms) }{ cell(r.p90_ms) }{ cell(r.max_ms) }
                             { count(r.over_sla) }{ count(r.open) }
@@ -122,9 +122,9 @@ fn person_list(list: PersonList, on_person: &Callback<Option<u32>>) -> Html {
                     <tbody>
                         { for list.rows.iter().map(|r| html! {
                             <tr data-testid={list.testid} data-person={r.person.to_string()}>
-                                <td>{ person_button(on_person, r.person, &r.name) }</td>
-                                <td>{ r.system.clone() }</td>
-                                if notes { <td class="small">{ r.note.clone() }</td> }
+                                <td title={r.name.clone()}>{ person_button(on_person, r.person, &r.name) }</td>
+                                <td title={r.system.clone()}><span class="clamp">{ r.system.clone() }</span></td>
+                                if notes { <td class="small" title={r.note.clone()}><span class="clamp">{ r.note.clone() }</span></td> }
                                 <td class={classes!("num", "nowrap", r.over_sla.then_some("over"))}>
                                     { dur(r.latency_ms) }
                                     if r.over_sla { <span class="visually-hidden">{" (over the SLA)"}</span> }
@@ -197,7 +197,7 @@ fn swimlane_card(s: &Rc<Swimlane>, props: &LifecycleViewProps) -> Html {
             } else {
                 <ul class="measures" data-testid="swimlane-measures">
                     { for s.measures.iter().map(|m| html! {
-                        <li class={classes!(m.over_sla.then_some("over"))}>{ m.text.clone() }</li>
+                        <li class={classes!(m.over_sla.then_some("over"))} title={m.text.clone()}>{ m.text.clone() }</li>
                     }) }
                 </ul>
             }
@@ -218,9 +218,9 @@ fn swimlane_card(s: &Rc<Swimlane>, props: &LifecycleViewProps) -> Html {
                                             <br /><span class="pill st-warning" title={l.ambiguous.clone()}>{"ambiguous, kept apart"}</span>
                                         }
                                     </td>
-                                    <td class="mono small">{ l.value.clone() }</td>
-                                    <td>{ l.from.clone() }</td>
-                                    <td>{ l.to.clone() }</td>
+                                    <td class="mono small" title={l.value.clone()}><span class="clamp">{ l.value.clone() }</span></td>
+                                    <td title={l.from.clone()}><span class="clamp">{ l.from.clone() }</span></td>
+                                    <td title={l.to.clone()}><span class="clamp">{ l.to.clone() }</span></td>
                                 </tr>
                             }) }
                         </tbody>
