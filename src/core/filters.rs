@@ -21,7 +21,7 @@ pub const VIEWS: [(&str, &str); 6] = [
 
 /// The findings thresholds the app lets users edit, with their URL keys (kept in the URL and
 /// nowhere else).
-pub const THRESHOLDS: [(&str, &str); 6] = [
+pub const THRESHOLDS: [(&str, &str); 7] = [
     (
         "t_delete",
         "Deletion threshold (deletes + disables per cycle)",
@@ -34,6 +34,7 @@ pub const THRESHOLDS: [(&str, &str); 6] = [
     ("t_persist", "Persistent failure: consecutive cycles"),
     ("t_joiner_h", "Joiner SLA (hours)"),
     ("t_leaver_h", "Leaver SLA (hours)"),
+    ("t_mover_h", "Mover SLA (hours)"),
 ];
 
 /// The findings configuration: the defaults with the thresholds set in the URL.
@@ -61,6 +62,9 @@ pub fn findings_config(loc: &Location) -> crate::core::findings::FindingsConfig 
     }
     if let Some(v) = num("t_leaver_h") {
         c.lifecycle.leaver_sla_ms = (v * 3_600_000.0) as i64;
+    }
+    if let Some(v) = num("t_mover_h") {
+        c.lifecycle.mover_sla_ms = (v * 3_600_000.0) as i64;
     }
     c
 }
@@ -348,6 +352,43 @@ pub fn chart_by_action(loc: &Location) -> bool {
 mod tests {
     use super::*;
     use crate::core::url::{from_fragment, to_fragment};
+
+    #[test]
+    fn every_threshold_in_the_url_reaches_the_findings_config() {
+        let loc = Location {
+            extra: vec![
+                ("t_delete".into(), "250".into()),
+                ("t_silent".into(), "4".into()),
+                ("t_spike".into(), "5.5".into()),
+                ("t_persist".into(), "7".into()),
+                ("t_joiner_h".into(), "4".into()),
+                ("t_leaver_h".into(), "0.5".into()),
+                ("t_mover_h".into(), "24".into()),
+            ],
+            ..Location::default()
+        };
+        assert_eq!(loc.extra.len(), THRESHOLDS.len());
+        let c = findings_config(&loc);
+        let d = crate::core::findings::FindingsConfig::default();
+        assert_eq!(c.deletion_threshold, 250);
+        assert_eq!(c.silent_gap_multiple, 4.0);
+        assert_eq!(c.spike_z, 5.5);
+        assert_eq!(c.persistent_cycles, 7);
+        assert_eq!(c.lifecycle.joiner_sla_ms, 4 * 3_600_000);
+        assert_eq!(c.lifecycle.leaver_sla_ms, 1_800_000);
+        assert_eq!(c.lifecycle.mover_sla_ms, 24 * 3_600_000);
+        // Values that are not positive numbers leave the defaults.
+        let bad = Location {
+            extra: vec![
+                ("t_mover_h".into(), "-3".into()),
+                ("t_joiner_h".into(), "soon".into()),
+            ],
+            ..Location::default()
+        };
+        let c = findings_config(&bad);
+        assert_eq!(c.lifecycle.mover_sla_ms, d.lifecycle.mover_sla_ms);
+        assert_eq!(c.lifecycle.joiner_sla_ms, d.lifecycle.joiner_sla_ms);
+    }
 
     #[test]
     fn toggling_adds_then_removes_and_chips_follow() {

@@ -400,7 +400,7 @@ pub fn LifecycleView(props: &LifecycleViewProps) -> Html {
                 }) }
             </div>
             <p class="muted small">
-                { format!("Every event counts here, whatever the filters. {} links between accounts · SLAs: joiner {}, leaver {}, mover {} (joiner and leaver SLAs are set under Findings → Thresholds) · end of the data {}. ",
+                { format!("Every event counts here, whatever the filters. {} links between accounts · SLAs: joiner {}, leaver {}, mover {} (the SLAs are set under Findings → Thresholds) · end of the data {}. ",
                     o.links, dur(o.joiner_sla_ms), dur(o.leaver_sla_ms), dur(o.mover_sla_ms), o.end) }
                 if o.breaches > 0 {
                     <button class="link" onclick={on_findings}>{ format!("See the {} SLA breaches among the findings", o.breaches) }</button>
