@@ -158,6 +158,9 @@ test('no request leaves the origin, and none at all happens after start-up', asy
   const plain = {};
   await page.getByTestId('report-events').check();
   plain.report = await download(page, 'export-report');
+  // The report hashes every file first; while it is made the export buttons wait, then return.
+  await page.waitForFunction(() => document.querySelector('[data-testid=export-busy]').textContent.trim() === '');
+  assert.equal(await page.getByTestId('export-report').isEnabled(), true);
   plain.csv = await download(page, 'export-csv');
   plain.json = await download(page, 'export-json');
   await page.getByTestId('share-mode').check();

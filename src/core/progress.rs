@@ -68,6 +68,9 @@ pub struct AppState {
     pub detail: Option<Rc<EventDetail>>,
     /// The worker's wasm memory after the last load, in bytes (its peak so far).
     pub memory_bytes: Option<u64>,
+    /// An export was asked for and has not arrived yet (the audit report first hashes every
+    /// file, which takes seconds on large ones).
+    pub exporting: bool,
     /// The lifecycle overview, once the lifecycle view asked for it.
     pub lifecycle: Option<Rc<LifecycleOverview>>,
     /// The person asked for and the swimlane (`None`: no such person in this data set).
@@ -90,6 +93,10 @@ pub enum Action {
     /// Back to the start screen with nothing loaded.
     Reset,
     DismissError,
+    /// An export was sent to the worker.
+    ExportStarted,
+    /// The export arrived (or failed).
+    ExportFinished,
     /// The URL fragment changed (a click, back/forward, a link).
     Navigate(Box<Location>),
     ViewReady(Rc<ViewData>),
@@ -169,6 +176,8 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             };
         }
         Action::DismissError => next.error = None,
+        Action::ExportStarted => next.exporting = true,
+        Action::ExportFinished => next.exporting = false,
         Action::Navigate(location) => next.location = *location,
         Action::FindingsReady(items) => next.findings = Some(items),
         Action::ViewReady(view) => {
@@ -240,6 +249,20 @@ mod tests {
         ]);
         assert_eq!(s.phase, Phase::Loaded(Rc::new(summary(3))));
         assert_eq!(s.previous, None);
+    }
+
+    #[test]
+    fn an_export_is_pending_until_it_arrives_or_fails() {
+        let s = run(vec![
+            Action::LoadStarted,
+            Action::Loaded(Rc::new(summary(3))),
+        ]);
+        assert!(!s.exporting);
+        let s = reduce(&s, Action::ExportStarted);
+        assert!(s.exporting);
+        assert!(!reduce(&s, Action::ExportFinished).exporting);
+        // A worker crash resets the page, the pending export with it.
+        assert!(!reduce(&s, Action::Reset).exporting);
     }
 
     #[test]

@@ -59,11 +59,15 @@ impl Connection {
             Response::Cancelled => dispatch.dispatch(Action::Cancelled),
             Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
             Response::Exported(done) => {
+                dispatch.dispatch(Action::ExportFinished);
                 if let Err(m) = browser::download(&done.file_name, &done.mime, &done.text) {
                     dispatch.dispatch(Action::Failed(m));
                 }
             }
-            Response::ExportFailed(m) => dispatch.dispatch(Action::Failed(m)),
+            Response::ExportFailed(m) => {
+                dispatch.dispatch(Action::ExportFinished);
+                dispatch.dispatch(Action::Failed(m));
+            }
             Response::Crashed(m) => {
                 crashed.set(true);
                 dispatch.dispatch(Action::Reset);
@@ -281,7 +285,9 @@ pub fn App() -> Html {
     // Exports (CSV, JSON, the audit report; optionally pseudonymized) cover the filtered events.
     let on_export = {
         let filter = store.0.location.filter.clone();
+        let dispatch = store.dispatcher();
         request.reform(move |choice: ExportChoice| {
+            dispatch.dispatch(Action::ExportStarted);
             Request::Export(ExportRequest {
                 kind: choice.kind,
                 filter: filter.clone(),
@@ -331,6 +337,7 @@ pub fn App() -> Html {
                 detail={state.detail.clone()}
                 findings={state.findings.clone()}
                 memory_bytes={state.memory_bytes}
+                exporting={state.exporting}
                 lifecycle={state.lifecycle.clone()}
                 swimlane={state.swimlane.clone()}
                 persons={state.persons.clone()}

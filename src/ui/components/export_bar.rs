@@ -17,6 +17,9 @@ pub struct ExportChoice {
 #[derive(Properties, PartialEq)]
 pub struct ExportBarProps {
     pub on_export: Callback<ExportChoice>,
+    /// An export is being made: the buttons wait, and a status says so.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 #[component]
@@ -60,19 +63,22 @@ pub fn ExportBar(props: &ExportBarProps) -> Html {
     };
     html! {
         <div class="export-bar" data-testid="export-bar">
-            <button class="button primary" data-testid="export-report" onclick={export(ExportKind::Report)}>
+            <button class="button primary" data-testid="export-report" disabled={props.busy} onclick={export(ExportKind::Report)}>
                 {"Export report"}
             </button>
             <label class="check">
                 <input type="checkbox" data-testid="report-events" checked={*include_events} onchange={on_events} />
                 {"with events"}
             </label>
-            <button class="button" data-testid="export-csv" onclick={export(ExportKind::Csv)}>{"Export CSV"}</button>
-            <button class="button" data-testid="export-json" onclick={export(ExportKind::Json)}>{"Export JSON"}</button>
+            <button class="button" data-testid="export-csv" disabled={props.busy} onclick={export(ExportKind::Csv)}>{"Export CSV"}</button>
+            <button class="button" data-testid="export-json" disabled={props.busy} onclick={export(ExportKind::Json)}>{"Export JSON"}</button>
             <label class="check" title="Replace user names, display names, object ids and attribute values by keyed hashes in exports and the report">
                 <input type="checkbox" data-testid="share-mode" checked={*share} onchange={on_toggle_share} />
                 {"Share mode (pseudonymize)"}
             </label>
+            <span class="muted small" role="status" data-testid="export-busy">
+                if props.busy { {"Preparing the export… (the report reads every file again to hash it)"} }
+            </span>
             if *share {
                 <label class="check">
                     {"Key"}

@@ -38,6 +38,8 @@ pub struct WorkspaceProps {
     pub findings: Option<Rc<Vec<crate::core::session::FindingItem>>>,
     /// The worker's wasm memory after the load (its peak), in bytes.
     pub memory_bytes: Option<u64>,
+    /// An export is being made.
+    pub exporting: bool,
     /// The lifecycle overview, the last swimlane answer and the last person search.
     pub lifecycle: Option<Rc<LifecycleOverview>>,
     pub swimlane: Option<(u32, Option<Rc<Swimlane>>)>,
@@ -273,7 +275,7 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 <nav class="nav" aria-label="Views">{ for nav }</nav>
                 <SearchBox value={loc.filter.text.clone()} on_search={on_search} id="search"
                     label="Search all events" placeholder="Search events (press /)" testid="search" />
-                <ExportBar on_export={props.on_export.clone()} />
+                <ExportBar on_export={props.on_export.clone()} busy={props.exporting} />
             </div>
             <FilterChips chips={chips(&loc.filter)} on_remove={on_remove} on_clear={on_clear} />
             <div class="view" data-view={active.clone()}>{ content }</div>
