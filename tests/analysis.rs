@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use provlens::core::analyze::columns::Columns;
 use provlens::core::analyze::identity::identity_report;
 use provlens::core::analyze::overview::{overview, Overview};
 use provlens::core::analyze::query::{run, Facet, Filter};
@@ -309,17 +310,19 @@ fn attributes_and_timeline_add_up() {
 fn one_chunk_equals_many_chunks() {
     let (s, _) = store();
     let whole = overview(&s, None);
+    let cols = Columns::new(&s);
+    let all: Vec<u32> = (0..s.events.len() as u32).collect();
     for parts in [2usize, 3, 7, 50] {
-        let size = s.events.len().div_ceil(parts);
+        let size = all.len().div_ceil(parts);
         let mut acc = Overview::default();
-        for chunk in s.events.chunks(size) {
+        for chunk in all.chunks(size) {
             let mut part = Overview::default();
-            for e in chunk {
-                part.add(&s, e);
+            for &i in chunk {
+                part.add(&s, &cols, i);
             }
             acc.merge(&part);
         }
-        assert_eq!(acc.finish(&s), whole, "{parts} chunks");
+        assert_eq!(acc.finish(&s, &cols), whole, "{parts} chunks");
     }
 }
 

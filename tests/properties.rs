@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
+use provlens::core::analyze::columns::Columns;
 use provlens::core::analyze::dims::Scenario;
 use provlens::core::analyze::overview::Overview;
 use provlens::core::analyze::query::Filter;
@@ -215,10 +216,10 @@ fn parts(n: usize, cuts: &[prop::sample::Index]) -> Vec<std::ops::Range<usize>> 
     out
 }
 
-fn overview_of(store: &Store, range: std::ops::Range<usize>) -> Overview {
+fn overview_of(store: &Store, cols: &Columns, range: std::ops::Range<usize>) -> Overview {
     let mut o = Overview::default();
-    for e in store.events.get(range).unwrap_or(&[]) {
-        o.add(store, e);
+    for i in range {
+        o.add(store, cols, i as u32);
     }
     o
 }
@@ -231,15 +232,17 @@ proptest! {
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 2..6),
     ) {
         let store = &tenant().store;
+        let cols = &Columns::new(store);
         let n = store.events.len();
-        let one = overview_of(store, 0..n).finish(store);
-        let pieces: Vec<Overview> = parts(n, &cuts).into_iter().map(|r| overview_of(store, r)).collect();
+        let one = overview_of(store, cols, 0..n).finish(store, cols);
+        let pieces: Vec<Overview> =
+            parts(n, &cuts).into_iter().map(|r| overview_of(store, cols, r)).collect();
         // Left to right: ((a + b) + c) + …
         let mut left = Overview::default();
         for p in &pieces {
             left.merge(p);
         }
-        prop_assert_eq!(&left.finish(store), &one);
+        prop_assert_eq!(&left.finish(store, cols), &one);
         // Right to left: a + (b + (c + …))
         let mut right = Overview::default();
         for p in pieces.iter().rev() {
@@ -247,7 +250,7 @@ proptest! {
             acc.merge(&right);
             right = acc;
         }
-        prop_assert_eq!(&right.finish(store), &one);
+        prop_assert_eq!(&right.finish(store, cols), &one);
     }
 
     #[test]

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::analyze::columns::Columns;
 use crate::core::analyze::dims::{job_key, system_name};
 use crate::core::analyze::identity::{identity_events, identity_report, IdentityReport};
-use crate::core::analyze::overview::{overview, OverviewReport};
-use crate::core::analyze::query::{run_within, Facet, FacetValue, Filter};
+use crate::core::analyze::overview::{overview_in, OverviewReport};
+use crate::core::analyze::query::{run_in, Facet, FacetValue, Filter};
 use crate::core::filters::is_selected;
 use crate::core::findings::{findings_with_lifecycle, Finding, FindingsConfig};
 use crate::core::ingest::DataSet;
@@ -236,6 +237,8 @@ pub struct Session {
     /// first query that needs them: the explorer's default order then costs one pass over the
     /// events instead of a sort of every match on every filter change.
     by_time: std::cell::OnceCell<TimeOrder>,
+    /// The columns filters and panels read, built at the first query.
+    columns: std::cell::OnceCell<Columns>,
 }
 
 /// A lifecycle analysis and the settings it was made with.
@@ -288,6 +291,7 @@ impl Session {
             cache: Vec::new(),
             findings: None,
             by_time: std::cell::OnceCell::new(),
+            columns: std::cell::OnceCell::new(),
             lifecycle: None,
         }
     }
@@ -419,15 +423,16 @@ impl Session {
 
     fn compute(&self, filter: &Filter, sort: Sort, within: Option<&[u32]>) -> Cached {
         let store = &self.data.store;
-        let result = run_within(store, filter, within);
-        let mut report = overview(store, Some(&result.matches));
+        let cols = self.columns.get_or_init(|| Columns::new(store));
+        let result = run_in(store, cols, filter, within);
+        let mut report = overview_in(store, cols, Some(&result.matches));
         let bucket_labels = report
             .timeline
             .buckets
             .iter()
             .map(|b| format_iso(b.start_ms))
             .collect();
-        let error_trends = error_trends(store, &result.matches, &report);
+        let error_trends = error_trends(store, cols, &result.matches, &report);
         let jobs = job_cycles(&report);
         // The page draws cycles from `jobs`; sending them twice would double the message.
         for j in &mut report.jobs {
@@ -546,32 +551,43 @@ fn in_order_of(all: &[u32], matches: &[u32]) -> Vec<u32> {
 }
 
 /// Per error code (the most frequent [`TREND_CODES`]), its events in each timeline bucket.
-fn error_trends(store: &Store, matches: &[u32], report: &OverviewReport) -> Vec<ErrorTrend> {
+fn error_trends(
+    store: &Store,
+    cols: &Columns,
+    matches: &[u32],
+    report: &OverviewReport,
+) -> Vec<ErrorTrend> {
     let timeline = &report.timeline;
     let (Some(first), true) = (timeline.buckets.first(), timeline.bucket_ms > 0) else {
         return Vec::new();
     };
     let start = first.start_ms;
     let n = timeline.buckets.len();
-    let mut slots: rustc_hash::FxHashMap<crate::core::model::Sym, usize> = Default::default();
+    // The row of each charted code, by the columns' error id.
+    let mut rows: Vec<Option<usize>> = vec![None; cols.errors.len()];
     for (k, err) in report.errors.iter().take(TREND_CODES).enumerate() {
         if let Some(sym) = store.strings.find(&err.code) {
-            slots.insert(sym, k);
+            for (id, code) in cols.errors.iter().enumerate() {
+                if *code == sym {
+                    rows[id] = Some(k);
+                }
+            }
         }
     }
-    let mut counts = vec![vec![0u64; n]; slots.len().max(report.errors.len().min(TREND_CODES))];
+    let mut counts = vec![vec![0u64; n]; report.errors.len().min(TREND_CODES)];
     for &i in matches {
-        let Some(e) = store.events.get(i as usize) else {
+        let i = i as usize;
+        let (Some(&error), Some(&t)) = (cols.error.get(i), cols.time.get(i)) else {
             continue;
         };
-        if e.error_code.is_empty() {
+        let Some(Some(k)) = rows.get(error as usize) else {
+            continue;
+        };
+        if t == crate::core::analyze::columns::NO_TIME {
             continue;
         }
-        let (Some(&k), Some(t)) = (slots.get(&e.error_code), e.time_ms) else {
-            continue;
-        };
         let b = ((t - start) / timeline.bucket_ms) as usize;
-        if let Some(c) = counts.get_mut(k).and_then(|row| row.get_mut(b)) {
+        if let Some(c) = counts.get_mut(*k).and_then(|row| row.get_mut(b)) {
             *c += 1;
         }
     }

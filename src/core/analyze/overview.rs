@@ -7,15 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-
 use serde::{Deserialize, Serialize};
 
-use crate::core::analyze::dims::{identity_key, identity_type, job_key, system_name, Scenario};
-use crate::core::analyze::query::ScenarioMemo;
+use crate::core::analyze::columns::{Bitset, Columns, NONE, NO_TIME};
+use crate::core::analyze::dims::{identity_type, system_name, Scenario};
 use crate::core::analyze::totals::{Totals, TotalsReport};
 use crate::core::kb;
-use crate::core::model::{Action, Event, Status, Store, Sym};
+use crate::core::model::{Action, Status, Store, Sym};
 use crate::core::time::format_iso;
 
 /// Counts by action × status.
@@ -37,16 +35,28 @@ fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     [a, b].into_iter().flatten().max()
 }
 
+/// Widens the range `first..=last` to hold `t`.
+fn widen(first: &mut Option<i64>, last: &mut Option<i64>, t: Option<i64>) {
+    if let Some(t) = t {
+        if first.is_none_or(|f| t < f) {
+            *first = Some(t);
+        }
+        if last.is_none_or(|l| t > l) {
+            *last = Some(t);
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct CycleAcc {
     start: Option<i64>,
     end: Option<i64>,
     counts: Matrix,
-    identities: HashSet<Sym>,
 }
 
 #[derive(Clone, Debug, Default)]
 struct JobAcc {
+    events: u64,
     service_principal: Sym,
     source: Sym,
     target: Sym,
@@ -54,197 +64,182 @@ struct JobAcc {
     counts: Matrix,
     first: Option<i64>,
     last: Option<i64>,
-    cycles: Slots<Sym, CycleAcc>,
-    attributes: Slots<Sym, u64>,
+    /// Changes per attribute id.
+    attributes: Vec<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
 struct ErrorAcc {
     count: u64,
-    identities: HashSet<Sym>,
     first: Option<i64>,
     last: Option<i64>,
     category: Sym,
     reason: Sym,
 }
 
-/// The accumulator behind every overview panel.
+/// The accumulator behind every overview panel. Its keys are the dense ids of a data set's
+/// [`Columns`]; accumulators merged together must come from the same columns.
 #[derive(Clone, Debug, Default)]
 pub struct Overview {
     totals: Totals,
-    identity_types: Slots<Sym, u64>,
+    /// Events per identity type id.
+    identity_types: Vec<u64>,
     scenarios: [u64; 5],
-    /// Per identity symbol: bit `s` when it had an event of status `s`, bit 7 once seen at all.
-    /// A flat array instead of hash sets: one store per event on the hot path.
+    /// Per identity id: bit `s` when it had an event of status `s`, bit 7 once seen at all.
     identity_flags: Vec<u8>,
     /// Per minute since the epoch: counts by status (0..5) and by action (5..12).
-    minutes: Slots<i64, [u32; 12]>,
-    jobs: Slots<Sym, JobAcc>,
-    errors: Slots<Sym, ErrorAcc>,
-    attributes: Slots<Sym, u64>,
-    scenario_memo: ScenarioMemo,
+    /// Per minute id.
+    minutes: Vec<[u32; 12]>,
+    /// Per job id, cycle id and error id.
+    jobs: Vec<JobAcc>,
+    cycles: Vec<CycleAcc>,
+    errors: Vec<ErrorAcc>,
+    /// The (cycle, identity) and (error, identity) pairs seen: distinct identities per cycle
+    /// and per error are counted from them when the report is made.
+    cycle_pairs: Bitset,
+    error_pairs: Bitset,
+    /// Changes per attribute id.
+    attributes: Vec<u64>,
 }
 
-/// Accumulators by key, for the per-event hot path: neighbouring events mostly share their job,
-/// cycle, minute, type and error, so the last key's slot is reused without hashing, and a new
-/// key costs one lookup in an index to a vector of slots.
-#[derive(Clone, Debug)]
-struct Slots<K, V> {
-    index: HashMap<K, u32>,
-    items: Vec<(K, V)>,
-    last: Option<(K, u32)>,
+/// The slot at `i`, the vector grown with empty slots when it is too short.
+fn at<T: Default>(v: &mut Vec<T>, i: u32) -> &mut T {
+    let i = i as usize;
+    if i >= v.len() {
+        v.resize_with(i + 1, T::default);
+    }
+    let last = v.len() - 1;
+    &mut v[i.min(last)]
 }
 
-impl<K, V> Default for Slots<K, V> {
-    fn default() -> Self {
-        Slots {
-            index: HashMap::default(),
-            items: Vec::new(),
-            last: None,
-        }
+/// Adds `other`'s slots to `v`'s, slot by slot.
+fn merge_slots<T: Default>(v: &mut Vec<T>, other: &[T], mut add: impl FnMut(&mut T, &T)) {
+    if v.len() < other.len() {
+        v.resize_with(other.len(), T::default);
     }
-}
-
-impl<K: Copy + Eq + std::hash::Hash, V: Default> Slots<K, V> {
-    /// The accumulator of `key`, created empty on first use.
-    fn slot(&mut self, key: K) -> &mut V {
-        let at = match self.last {
-            Some((k, at)) if k == key => at,
-            _ => {
-                let next = u32::try_from(self.items.len()).unwrap_or(u32::MAX);
-                let at = *self.index.entry(key).or_insert(next);
-                if at == next {
-                    self.items.push((key, V::default()));
-                }
-                self.last = Some((key, at));
-                at
-            }
-        };
-        // `at` always indexes `items` (pushed above when new).
-        let len = self.items.len();
-        &mut self.items[(at as usize).min(len - 1)].1
+    for (a, b) in v.iter_mut().zip(other) {
+        add(a, b);
     }
-
-    fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.items.iter().map(|(k, v)| (k, v))
-    }
-
-    fn keys(&self) -> impl Iterator<Item = &K> {
-        self.items.iter().map(|(k, _)| k)
-    }
-}
-
-fn scenario_index(s: Scenario) -> usize {
-    Scenario::ALL.iter().position(|x| *x == s).unwrap_or(4)
 }
 
 impl Overview {
-    pub fn add(&mut self, store: &Store, e: &Event) {
-        self.totals.add(e);
-        *self.identity_types.slot(e.source.kind) += 1;
-        self.scenarios[scenario_index(self.scenario_memo.of(store, e))] += 1;
-        let who = identity_key(e);
-        if !who.is_empty() {
-            let k = who.0 as usize;
-            if self.identity_flags.len() <= k {
-                self.identity_flags
-                    .resize(store.strings.len().max(k + 1), 0);
+    /// Adds event `i` of the store the columns were built from.
+    pub fn add(&mut self, store: &Store, cols: &Columns, i: u32) {
+        let ix = i as usize;
+        let (Some(&status), Some(&action), Some(&t)) =
+            (cols.status.get(ix), cols.action.get(ix), cols.time.get(ix))
+        else {
+            return;
+        };
+        let (status, action) = (status as usize, action as usize);
+        let time = (t != NO_TIME).then_some(t);
+        // Counted from the columns: the event itself is read only for a job's first event
+        // and for errors.
+        let totals = &mut self.totals;
+        totals.events += 1;
+        totals.by_status[status] += 1;
+        totals.by_action[action] += 1;
+        widen(&mut totals.first_ms, &mut totals.last_ms, time);
+        *at(&mut self.identity_types, cols.kind[ix]) += 1;
+        self.scenarios[(cols.scenario[ix] as usize).min(4)] += 1;
+        let who = cols.identity[ix];
+        if who != NONE {
+            *at(&mut self.identity_flags, who) |= 0x80 | (1 << status);
+            self.cycle_pairs.insert(cols.cycle_pair[ix]);
+        }
+        let minute = cols.minute[ix];
+        if minute != NONE {
+            let slot = at(&mut self.minutes, minute);
+            slot[status] += 1;
+            slot[5 + action.min(6)] += 1;
+        }
+        let job = at(&mut self.jobs, cols.job[ix]);
+        if job.events == 0 {
+            if let Some(e) = store.events.get(ix) {
+                job.job_id = e.job_id;
+                job.service_principal = e.service_principal.name;
+                job.source = e.source_system.name;
+                job.target = e.target_system.name;
             }
-            if let Some(flags) = self.identity_flags.get_mut(k) {
-                *flags |= 0x80 | (1 << e.status.index());
+        }
+        job.events += 1;
+        job.counts[action][status] += 1;
+        widen(&mut job.first, &mut job.last, time);
+        let (start, end) = cols.changed[ix];
+        if start < end {
+            for &a in cols
+                .attribute
+                .get(start as usize..end as usize)
+                .unwrap_or(&[])
+            {
+                *at(&mut job.attributes, a) += 1;
+                *at(&mut self.attributes, a) += 1;
             }
         }
-        if let Some(t) = e.time_ms {
-            let slot = self.minutes.slot(t.div_euclid(60_000));
-            slot[e.status.index()] += 1;
-            slot[5 + e.action.index().min(6)] += 1;
-        }
-        let job = self.jobs.slot(job_key(e));
-        job.job_id = e.job_id;
-        job.service_principal = e.service_principal.name;
-        job.source = e.source_system.name;
-        job.target = e.target_system.name;
-        job.counts[e.action.index()][e.status.index()] += 1;
-        job.first = min_opt(job.first, e.time_ms);
-        job.last = max_opt(job.last, e.time_ms);
-        let cycle = job.cycles.slot(e.cycle_id);
-        cycle.start = min_opt(cycle.start, e.time_ms);
-        cycle.end = max_opt(cycle.end, e.time_ms);
-        cycle.counts[e.action.index()][e.status.index()] += 1;
-        if !who.is_empty() {
-            cycle.identities.insert(who);
-        }
-        for m in store.modified_of(e) {
-            *job.attributes.slot(m.name) += 1;
-            *self.attributes.slot(m.name) += 1;
-        }
-        if !e.error_code.is_empty() {
-            let err = self.errors.slot(e.error_code);
+        let cycle = at(&mut self.cycles, cols.cycle[ix]);
+        widen(&mut cycle.start, &mut cycle.end, time);
+        cycle.counts[action][status] += 1;
+        let error = cols.error[ix];
+        if cols
+            .errors
+            .get(error as usize)
+            .is_some_and(|c| !c.is_empty())
+        {
+            let err = at(&mut self.errors, error);
             err.count += 1;
-            if !who.is_empty() {
-                err.identities.insert(who);
+            widen(&mut err.first, &mut err.last, time);
+            if err.category.is_empty() || err.reason.is_empty() {
+                if let Some(e) = store.events.get(ix) {
+                    if err.category.is_empty() {
+                        err.category = e.error_category;
+                    }
+                    if err.reason.is_empty() {
+                        err.reason = e.error_reason;
+                    }
+                }
             }
-            err.first = min_opt(err.first, e.time_ms);
-            err.last = max_opt(err.last, e.time_ms);
-            if err.category.is_empty() {
-                err.category = e.error_category;
-            }
-            if err.reason.is_empty() {
-                err.reason = e.error_reason;
+            if who != NONE {
+                self.error_pairs.insert(cols.error_pair[ix]);
             }
         }
     }
 
     pub fn merge(&mut self, other: &Overview) {
         self.totals.merge(&other.totals);
-        for (k, v) in other.identity_types.iter() {
-            *self.identity_types.slot(*k) += v;
-        }
+        merge_slots(&mut self.identity_types, &other.identity_types, |a, b| {
+            *a += b
+        });
         for (a, b) in self.scenarios.iter_mut().zip(other.scenarios) {
             *a += b;
         }
-        if self.identity_flags.len() < other.identity_flags.len() {
-            self.identity_flags.resize(other.identity_flags.len(), 0);
-        }
-        for (a, b) in self.identity_flags.iter_mut().zip(&other.identity_flags) {
-            *a |= b;
-        }
-        for (k, v) in other.minutes.iter() {
-            let slot = self.minutes.slot(*k);
+        merge_slots(&mut self.identity_flags, &other.identity_flags, |a, b| {
+            *a |= b
+        });
+        merge_slots(&mut self.minutes, &other.minutes, |slot, v| {
             for (a, b) in slot.iter_mut().zip(v) {
                 *a += b;
             }
-        }
-        for (k, oj) in other.jobs.iter() {
-            let j = self.jobs.slot(*k);
-            j.job_id = oj.job_id;
-            if j.service_principal.is_empty() {
+        });
+        merge_slots(&mut self.jobs, &other.jobs, |j, oj| {
+            if j.events == 0 {
+                j.job_id = oj.job_id;
                 j.service_principal = oj.service_principal;
-            }
-            if j.source.is_empty() {
                 j.source = oj.source;
-            }
-            if j.target.is_empty() {
                 j.target = oj.target;
             }
+            j.events += oj.events;
             add_matrix(&mut j.counts, &oj.counts);
             j.first = min_opt(j.first, oj.first);
             j.last = max_opt(j.last, oj.last);
-            for (ck, oc) in oj.cycles.iter() {
-                let c = j.cycles.slot(*ck);
-                c.start = min_opt(c.start, oc.start);
-                c.end = max_opt(c.end, oc.end);
-                add_matrix(&mut c.counts, &oc.counts);
-                c.identities.extend(&oc.identities);
-            }
-            for (a, n) in oj.attributes.iter() {
-                *j.attributes.slot(*a) += n;
-            }
-        }
-        for (k, oe) in other.errors.iter() {
-            let e = self.errors.slot(*k);
+            merge_slots(&mut j.attributes, &oj.attributes, |a, b| *a += b);
+        });
+        merge_slots(&mut self.cycles, &other.cycles, |c, oc| {
+            c.start = min_opt(c.start, oc.start);
+            c.end = max_opt(c.end, oc.end);
+            add_matrix(&mut c.counts, &oc.counts);
+        });
+        merge_slots(&mut self.errors, &other.errors, |e, oe| {
             e.count += oe.count;
-            e.identities.extend(&oe.identities);
             e.first = min_opt(e.first, oe.first);
             e.last = max_opt(e.last, oe.last);
             if e.category.is_empty() {
@@ -253,43 +248,92 @@ impl Overview {
             if e.reason.is_empty() {
                 e.reason = oe.reason;
             }
-        }
-        for (k, v) in other.attributes.iter() {
-            *self.attributes.slot(*k) += v;
-        }
+        });
+        self.cycle_pairs.union(&other.cycle_pairs);
+        self.error_pairs.union(&other.error_pairs);
+        merge_slots(&mut self.attributes, &other.attributes, |a, b| *a += b);
     }
 
-    pub fn finish(&self, store: &Store) -> OverviewReport {
+    pub fn finish(&self, store: &Store, cols: &Columns) -> OverviewReport {
         let s = |sym: Sym| store.str(sym).to_string();
+        let attribute_counts = |counts: &[u64]| -> Vec<AttributeCount> {
+            let mut by_name: BTreeMap<&str, u64> = BTreeMap::new();
+            for (a, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let name = cols.attributes.get(a).copied().unwrap_or(Sym::EMPTY);
+                *by_name.entry(store.str(name)).or_insert(0) += n;
+            }
+            by_name
+                .into_iter()
+                .map(|(name, changes)| AttributeCount {
+                    name: name.to_string(),
+                    changes,
+                })
+                .collect()
+        };
         let mut types: BTreeMap<String, u64> = BTreeMap::new();
-        for (k, v) in self.identity_types.iter() {
-            *types.entry(identity_type(store.str(*k))).or_insert(0) += v;
+        for (k, v) in self.identity_types.iter().enumerate() {
+            if *v > 0 {
+                let sym = cols.kinds.get(k).copied().unwrap_or(Sym::EMPTY);
+                *types.entry(identity_type(store.str(sym))).or_insert(0) += v;
+            }
         }
         let decided = self.totals.status(Status::Success)
             + self.totals.status(Status::Failure)
             + self.totals.status(Status::Warning);
+        let mut cycle_identities = vec![0u64; self.cycles.len()];
+        for pair in self.cycle_pairs.iter() {
+            if let Some(n) = cols
+                .cycle_pairs
+                .get(pair as usize)
+                .and_then(|&c| cycle_identities.get_mut(c as usize))
+            {
+                *n += 1;
+            }
+        }
+        let mut error_identities = vec![0u64; self.errors.len()];
+        for pair in self.error_pairs.iter() {
+            if let Some(n) = cols
+                .error_pairs
+                .get(pair as usize)
+                .and_then(|&e| error_identities.get_mut(e as usize))
+            {
+                *n += 1;
+            }
+        }
+        // Each job's cycles, by job id.
+        let mut job_cycles: Vec<Vec<CycleReport>> = vec![Vec::new(); self.jobs.len()];
+        for (k, c) in self.cycles.iter().enumerate() {
+            let events: u64 = c.counts.iter().flatten().sum();
+            let Some(&(job, cid)) = cols.cycles.get(k) else {
+                continue;
+            };
+            let key = cols.jobs.get(job as usize).copied().unwrap_or(Sym::EMPTY);
+            let Some(list) = job_cycles.get_mut(job as usize).filter(|_| events > 0) else {
+                continue;
+            };
+            list.push(CycleReport {
+                job_id: s(key),
+                cycle_id: s(cid),
+                start: c.start.map(format_iso),
+                end: c.end.map(format_iso),
+                start_ms: c.start,
+                duration_ms: match (c.start, c.end) {
+                    (Some(a), Some(b)) => Some(b - a),
+                    _ => None,
+                },
+                events,
+                counts: ActionStatus::from_matrix(&c.counts),
+                identities: cycle_identities.get(k).copied().unwrap_or(0),
+            });
+        }
         let mut jobs: Vec<JobReport> = self
             .jobs
             .iter()
-            .map(|(key, j)| {
-                let mut cycles: Vec<CycleReport> = j
-                    .cycles
-                    .iter()
-                    .map(|(cid, c)| CycleReport {
-                        job_id: s(*key),
-                        cycle_id: s(*cid),
-                        start: c.start.map(format_iso),
-                        end: c.end.map(format_iso),
-                        start_ms: c.start,
-                        duration_ms: match (c.start, c.end) {
-                            (Some(a), Some(b)) => Some(b - a),
-                            _ => None,
-                        },
-                        events: c.counts.iter().flatten().sum(),
-                        counts: ActionStatus::from_matrix(&c.counts),
-                        identities: c.identities.len() as u64,
-                    })
-                    .collect();
+            .zip(job_cycles)
+            .enumerate()
+            .filter(|(_, (j, _))| j.events > 0)
+            .map(|(k, (j, mut cycles))| {
+                let key = cols.jobs.get(k).copied().unwrap_or(Sym::EMPTY);
                 crate::core::sort::sort_by(&mut cycles, |a, b| {
                     a.start_ms
                         .cmp(&b.start_ms)
@@ -301,17 +345,10 @@ impl Overview {
                 let typical = gaps.get(gaps.len() / 2).copied();
                 let events: u64 = j.counts.iter().flatten().sum();
                 let failures: u64 = j.counts.iter().map(|r| r[Status::Failure.index()]).sum();
-                let mut attributes: Vec<AttributeCount> = j
-                    .attributes
-                    .iter()
-                    .map(|(a, n)| AttributeCount {
-                        name: s(*a),
-                        changes: *n,
-                    })
-                    .collect();
+                let mut attributes = attribute_counts(&j.attributes);
                 sort_attributes(&mut attributes);
                 JobReport {
-                    job_id: s(*key),
+                    job_id: s(key),
                     name: s(j.service_principal),
                     source: system_name(store.str(j.source)).to_string(),
                     target: system_name(store.str(j.target)).to_string(),
@@ -344,15 +381,18 @@ impl Overview {
         let mut errors: Vec<ErrorReport> = self
             .errors
             .iter()
-            .map(|(code, e)| {
-                let kb = kb::lookup(store.str(*code))
+            .enumerate()
+            .filter(|(_, e)| e.count > 0)
+            .map(|(k, e)| {
+                let code = cols.errors.get(k).copied().unwrap_or(Sym::EMPTY);
+                let kb = kb::lookup(store.str(code))
                     .or_else(|| kb::lookup_text(store.str(e.reason), &[]));
                 let class = kb.map(|k| format!("{:?}", k.category).to_lowercase());
                 let logged = s(e.category);
                 ErrorReport {
-                    code: s(*code),
+                    code: s(code),
                     count: e.count,
-                    identities: e.identities.len() as u64,
+                    identities: error_identities.get(k).copied().unwrap_or(0),
                     first: e.first.map(format_iso),
                     last: e.last.map(format_iso),
                     category: if logged.is_empty() {
@@ -374,14 +414,7 @@ impl Overview {
         crate::core::sort::sort_by(&mut errors, |a, b| {
             b.count.cmp(&a.count).then(a.code.cmp(&b.code))
         });
-        let mut attributes: Vec<AttributeCount> = self
-            .attributes
-            .iter()
-            .map(|(a, n)| AttributeCount {
-                name: s(*a),
-                changes: *n,
-            })
-            .collect();
+        let mut attributes = attribute_counts(&self.attributes);
         sort_attributes(&mut attributes);
         OverviewReport {
             totals: self.totals.finish(),
@@ -406,7 +439,7 @@ impl Overview {
                 .filter(|(_, n)| *n > 0)
                 .map(|(s, n)| (s.as_str().to_string(), n))
                 .collect(),
-            timeline: self.timeline(),
+            timeline: self.timeline(cols),
             jobs,
             errors,
             attributes: attributes.into_iter().take(50).collect(),
@@ -418,9 +451,18 @@ impl Overview {
     }
 
     /// Events per bucket, the bucket chosen so the range shows as 24 to about 200 bars.
-    fn timeline(&self) -> Timeline {
-        let (Some(&first), Some(&last)) = (self.minutes.keys().min(), self.minutes.keys().max())
-        else {
+    fn timeline(&self, cols: &Columns) -> Timeline {
+        let minutes: Vec<(i64, &[u32; 12])> = self
+            .minutes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.iter().any(|n| *n > 0))
+            .filter_map(|(id, c)| Some((*cols.minutes.get(id)?, c)))
+            .collect();
+        let (Some(first), Some(last)) = (
+            minutes.iter().map(|m| m.0).min(),
+            minutes.iter().map(|m| m.0).max(),
+        ) else {
             return Timeline::default();
         };
         let span_min = last - first + 1;
@@ -438,7 +480,7 @@ impl Overview {
                 by_action: [0; 7],
             })
             .collect();
-        for (minute, c) in self.minutes.iter() {
+        for (minute, c) in minutes {
             let i = ((minute - start) / bucket_min) as usize;
             if let Some(b) = buckets.get_mut(i) {
                 for (slot, n) in b.by_status.iter_mut().zip(&c[..5]) {
@@ -629,20 +671,23 @@ pub struct OverviewReport {
 
 /// The overview of the events at the given indices (all events when `None`).
 pub fn overview(store: &Store, indices: Option<&[u32]>) -> OverviewReport {
+    overview_in(store, &Columns::new(store), indices)
+}
+
+/// Like [`overview`], with the store's columns already built.
+pub fn overview_in(store: &Store, cols: &Columns, indices: Option<&[u32]>) -> OverviewReport {
     let mut acc = Overview::default();
     match indices {
         Some(ix) => {
             for &i in ix {
-                if let Some(e) = store.events.get(i as usize) {
-                    acc.add(store, e);
-                }
+                acc.add(store, cols, i);
             }
         }
         None => {
-            for e in &store.events {
-                acc.add(store, e);
+            for i in 0..store.events.len() as u32 {
+                acc.add(store, cols, i);
             }
         }
     }
-    acc.finish(store)
+    acc.finish(store, cols)
 }

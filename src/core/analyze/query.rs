@@ -3,10 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rustc_hash::FxHashMap;
-
 use serde::{Deserialize, Serialize};
 
+use crate::core::analyze::columns::{scenario_index, Columns, NO_TIME};
 use crate::core::analyze::dims::{event_scenario, identity_type, job_key, system_name, Scenario};
 use crate::core::model::{Action, Event, Status, Store, Sym};
 
@@ -85,120 +84,80 @@ pub const LIST_FACETS: [Facet; 9] = [
     Facet::Scenario,
 ];
 
-/// A compiled filter: string values resolved to symbols, text matches precomputed.
+/// A compiled filter: per facet, which of the columns' ids pass; text matches precomputed.
 pub struct Compiled {
     statuses: Option<[bool; 5]>,
     actions: Option<[bool; 7]>,
-    jobs: Option<BTreeSet<Sym>>,
-    /// Sets of normalized system names.
-    source_systems: Option<BTreeSet<String>>,
-    target_systems: Option<BTreeSet<String>>,
-    identity_types: Option<BTreeSet<String>>,
-    error_codes: Option<BTreeSet<Sym>>,
-    cycles: Option<BTreeSet<Sym>>,
-    scenarios: Option<BTreeSet<Scenario>>,
+    scenarios: Option<[bool; 5]>,
+    /// Indexed by the ids of [`Columns::jobs`], `sources`, `targets`, `kinds`, `errors` and
+    /// `cycles`.
+    jobs: Option<Vec<bool>>,
+    sources: Option<Vec<bool>>,
+    targets: Option<Vec<bool>>,
+    kinds: Option<Vec<bool>>,
+    errors: Option<Vec<bool>>,
+    cycles: Option<Vec<bool>>,
     from_ms: Option<i64>,
     to_ms: Option<i64>,
     /// Symbols whose text contains the search text.
     text: Option<Vec<bool>>,
-    /// Memo per symbol: whether a system name or identity type passes its filter, so the
-    /// per-event check never allocates.
-    source_ok: FxHashMap<Sym, bool>,
-    target_ok: FxHashMap<Sym, bool>,
-    kind_ok: FxHashMap<Sym, bool>,
-    scenarios_memo: ScenarioMemo,
 }
 
-/// The scenario per (job id, source system, target system), computed once per combination:
-/// deriving it lowercases the job id, which is too slow to do per event.
-#[derive(Clone, Debug, Default)]
-pub struct ScenarioMemo {
-    known: FxHashMap<(Sym, Sym, Sym), Scenario>,
-    /// The last answer: neighbouring events nearly always share job and systems.
-    last: Option<((Sym, Sym, Sym), Scenario)>,
-}
-
-impl ScenarioMemo {
-    pub fn of(&mut self, store: &Store, e: &Event) -> Scenario {
-        let key = (e.job_id, e.source_system.name, e.target_system.name);
-        if let Some((k, s)) = self.last {
-            if k == key {
-                return s;
-            }
-        }
-        let s = *self
-            .known
-            .entry(key)
-            .or_insert_with(|| event_scenario(store, e));
-        self.last = Some((key, s));
-        s
-    }
-}
-
-fn sym_set(store: &Store, values: &[String]) -> Option<BTreeSet<Sym>> {
-    if values.is_empty() {
-        return None;
-    }
-    Some(
-        values
-            .iter()
-            .map(|v| store.strings.find(v).unwrap_or(Sym(u32::MAX)))
-            .collect(),
-    )
+/// Which of a dictionary's keys pass: `None` when the filter does not constrain it.
+fn allowed<K>(keys: &[K], active: bool, pass: impl Fn(&K) -> bool) -> Option<Vec<bool>> {
+    active.then(|| keys.iter().map(pass).collect())
 }
 
 impl Compiled {
-    pub fn new(store: &Store, f: &Filter) -> Compiled {
-        let flags5 = |list: &[Status]| {
-            (!list.is_empty()).then(|| {
-                let mut a = [false; 5];
-                for s in list {
-                    a[s.index()] = true;
+    pub fn new(store: &Store, cols: &Columns, f: &Filter) -> Compiled {
+        fn flags<const N: usize>(indices: impl Iterator<Item = usize>) -> Option<[bool; N]> {
+            let mut a = [false; N];
+            let mut any = false;
+            for i in indices {
+                if let Some(slot) = a.get_mut(i) {
+                    *slot = true;
                 }
-                a
-            })
-        };
-        let flags7 = |list: &[Action]| {
-            (!list.is_empty()).then(|| {
-                let mut a = [false; 7];
-                for s in list {
-                    a[s.index()] = true;
-                }
-                a
-            })
-        };
-        let names = |list: &[String]| {
-            (!list.is_empty()).then(|| list.iter().map(|s| system_name(s).to_string()).collect())
-        };
-        let needle = f.text.trim();
-        // One substring scan over a lowercased copy of all interned strings.
-        let text = (!needle.is_empty()).then(|| store.strings.matching(needle));
-        let mut jobs = sym_set(store, &f.jobs);
-        if let Some(j) = jobs.as_mut() {
-            // Jobs without an id are keyed by their service principal name.
-            j.retain(|s| s.0 != u32::MAX);
-            if j.is_empty() {
-                j.insert(Sym(u32::MAX));
+                any = true;
             }
+            any.then_some(a)
         }
+        let names = |list: &[String]| -> BTreeSet<String> {
+            list.iter().map(|s| system_name(s).to_string()).collect()
+        };
+        let syms = |list: &[String]| -> BTreeSet<Sym> {
+            list.iter().filter_map(|v| store.strings.find(v)).collect()
+        };
+        let jobs = syms(&f.jobs);
+        let sources = names(&f.source_systems);
+        let targets = names(&f.target_systems);
+        let kinds: BTreeSet<String> = f.identity_types.iter().map(|t| identity_type(t)).collect();
+        let errors = syms(&f.error_codes);
+        let cycles = syms(&f.cycles);
+        let needle = f.text.trim();
         Compiled {
-            statuses: flags5(&f.statuses),
-            actions: flags7(&f.actions),
-            jobs,
-            source_systems: names(&f.source_systems),
-            target_systems: names(&f.target_systems),
-            identity_types: (!f.identity_types.is_empty())
-                .then(|| f.identity_types.iter().map(|t| identity_type(t)).collect()),
-            error_codes: sym_set(store, &f.error_codes),
-            cycles: sym_set(store, &f.cycles),
-            scenarios: (!f.scenarios.is_empty()).then(|| f.scenarios.iter().copied().collect()),
+            statuses: flags(f.statuses.iter().map(|s| s.index())),
+            actions: flags(f.actions.iter().map(|a| a.index())),
+            scenarios: flags(f.scenarios.iter().map(|s| scenario_index(*s) as usize)),
+            jobs: allowed(&cols.jobs, !f.jobs.is_empty(), |s| jobs.contains(s)),
+            sources: allowed(&cols.sources, !f.source_systems.is_empty(), |s| {
+                sources.contains(system_name(store.str(*s)))
+            }),
+            targets: allowed(&cols.targets, !f.target_systems.is_empty(), |s| {
+                targets.contains(system_name(store.str(*s)))
+            }),
+            kinds: allowed(&cols.kinds, !f.identity_types.is_empty(), |s| {
+                kinds.contains(&identity_type(store.str(*s)))
+            }),
+            errors: allowed(&cols.errors, !f.error_codes.is_empty(), |s| {
+                errors.contains(s)
+            }),
+            cycles: allowed(&cols.cycles, !f.cycles.is_empty(), |(_, s)| {
+                cycles.contains(s)
+            }),
             from_ms: f.from_ms,
             to_ms: f.to_ms,
-            text,
-            source_ok: FxHashMap::default(),
-            target_ok: FxHashMap::default(),
-            kind_ok: FxHashMap::default(),
-            scenarios_memo: ScenarioMemo::default(),
+            // One substring scan over a lowercased copy of all interned strings.
+            text: (!needle.is_empty()).then(|| store.strings.matching(needle)),
         }
     }
 
@@ -242,89 +201,80 @@ impl Compiled {
             .any(|m| hit(m.name) || hit(m.old) || hit(m.new))
     }
 
-    /// Which facets reject the event: a bit per [`Facet`] (by discriminant).
-    pub fn failures(&mut self, store: &Store, e: &Event) -> u16 {
-        let mut bits = 0u16;
-        let mut fail = |f: Facet| bits |= 1 << (f as u16);
-        if let Some(s) = &self.statuses {
-            if !s[e.status.index()] {
-                fail(Facet::Status);
+    /// Which facets reject each event: a bit per [`Facet`] (by discriminant), one column at a
+    /// time. Events outside `within` get [`OUTSIDE`].
+    pub fn failures(&self, store: &Store, cols: &Columns, within: Option<&[u32]>) -> Vec<u16> {
+        let n = cols.len();
+        let mut bits = match within {
+            None => vec![0u16; n],
+            Some(w) => {
+                let mut bits = vec![OUTSIDE; n];
+                for &i in w {
+                    if let Some(b) = bits.get_mut(i as usize) {
+                        *b = 0;
+                    }
+                }
+                bits
+            }
+        };
+        fn mark<T: Copy>(bits: &mut [u16], column: &[T], facet: Facet, pass: impl Fn(T) -> bool) {
+            let bit = 1u16 << facet as u16;
+            for (b, &v) in bits.iter_mut().zip(column) {
+                if !pass(v) {
+                    *b |= bit;
+                }
             }
         }
-        if let Some(a) = &self.actions {
-            if !a[e.action.index()] {
-                fail(Facet::Action);
-            }
+        let table = |t: &[bool], id: u32| t.get(id as usize).copied().unwrap_or(false);
+        if let Some(t) = &self.statuses {
+            mark(&mut bits, &cols.status, Facet::Status, |v| {
+                table(t, v.into())
+            });
         }
-        if let Some(j) = &self.jobs {
-            if !j.contains(&job_key(e)) {
-                fail(Facet::Job);
-            }
+        if let Some(t) = &self.actions {
+            mark(&mut bits, &cols.action, Facet::Action, |v| {
+                table(t, v.into())
+            });
         }
-        if let Some(set) = &self.source_systems {
-            let sym = e.source_system.name;
-            let ok = *self
-                .source_ok
-                .entry(sym)
-                .or_insert_with(|| set.contains(system_name(store.str(sym))));
-            if !ok {
-                fail(Facet::SourceSystem);
-            }
+        if let Some(t) = &self.scenarios {
+            mark(&mut bits, &cols.scenario, Facet::Scenario, |v| {
+                table(t, v.into())
+            });
         }
-        if let Some(set) = &self.target_systems {
-            let sym = e.target_system.name;
-            let ok = *self
-                .target_ok
-                .entry(sym)
-                .or_insert_with(|| set.contains(system_name(store.str(sym))));
-            if !ok {
-                fail(Facet::TargetSystem);
-            }
-        }
-        if let Some(set) = &self.identity_types {
-            let sym = e.source.kind;
-            let ok = *self
-                .kind_ok
-                .entry(sym)
-                .or_insert_with(|| set.contains(&identity_type(store.str(sym))));
-            if !ok {
-                fail(Facet::IdentityType);
-            }
-        }
-        if let Some(c) = &self.error_codes {
-            if !c.contains(&e.error_code) {
-                fail(Facet::ErrorCode);
-            }
-        }
-        if let Some(c) = &self.cycles {
-            if !c.contains(&e.cycle_id) {
-                fail(Facet::Cycle);
-            }
-        }
-        if self.scenarios.is_some() {
-            let scenario = self.scenarios_memo.of(store, e);
-            if !self
-                .scenarios
-                .as_ref()
-                .is_some_and(|sc| sc.contains(&scenario))
-            {
-                fail(Facet::Scenario);
+        let lists = [
+            (&self.jobs, &cols.job, Facet::Job),
+            (&self.sources, &cols.source, Facet::SourceSystem),
+            (&self.targets, &cols.target, Facet::TargetSystem),
+            (&self.kinds, &cols.kind, Facet::IdentityType),
+            (&self.errors, &cols.error, Facet::ErrorCode),
+            (&self.cycles, &cols.cycle, Facet::Cycle),
+        ];
+        for (t, column, facet) in lists {
+            if let Some(t) = t {
+                mark(&mut bits, column, facet, |v| table(t, v));
             }
         }
         if self.from_ms.is_some() || self.to_ms.is_some() {
-            let inside = e.time_ms.is_some_and(|t| {
-                self.from_ms.is_none_or(|f| t >= f) && self.to_ms.is_none_or(|to| t < to)
+            let (from, to) = (self.from_ms, self.to_ms);
+            mark(&mut bits, &cols.time, Facet::Time, |t| {
+                t != NO_TIME && from.is_none_or(|f| t >= f) && to.is_none_or(|to| t < to)
             });
-            if !inside {
-                fail(Facet::Time);
-            }
         }
-        if !self.text_hit(store, e) {
-            fail(Facet::Text);
+        if self.text.is_some() {
+            let bit = 1u16 << Facet::Text as u16;
+            for (b, e) in bits.iter_mut().zip(&store.events) {
+                // An event already out twice cannot count in any facet: skip the search.
+                if b.count_ones() < 2 && !self.text_hit(store, e) {
+                    *b |= bit;
+                }
+            }
         }
         bits
     }
 }
+
+/// The mark of an event outside the events a query runs within: never a match, never counted.
+const OUTSIDE: u16 = 0b11 << 14;
 
 /// One value of a facet with its count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -343,61 +293,73 @@ pub struct QueryResult {
 }
 
 /// Runs a filter over the store: the matching events and the faceted counts.
-///
-/// Counts are kept per symbol (or enum index) while scanning and turned into text once at the
-/// end, so the scan allocates nothing per event.
 pub fn run(store: &Store, filter: &Filter) -> QueryResult {
-    run_within(store, filter, None)
+    run_in(store, &Columns::new(store), filter, None)
 }
 
-/// Like [`run`], over the events at `within` only (a finding's events); facets count within
-/// them too.
-pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> QueryResult {
-    let mut compiled = Compiled::new(store, filter);
-    let mut matches = Vec::new();
-    let mut counts: Vec<FacetCounter> = vec![FacetCounter::default(); LIST_FACETS.len()];
-    let mut scenarios = ScenarioMemo::default();
-    let allowed: Option<rustc_hash::FxHashSet<u32>> = within.map(|w| w.iter().copied().collect());
-    for (i, e) in store.events.iter().enumerate() {
-        if allowed.as_ref().is_some_and(|a| !a.contains(&(i as u32))) {
-            continue;
-        }
-        let fails = compiled.failures(store, e);
-        if fails == 0 {
-            matches.push(i as u32);
-        }
-        if fails.count_ones() > 1 {
-            continue;
-        }
-        for (slot, facet) in counts.iter_mut().zip(LIST_FACETS) {
-            let own = 1u16 << (facet as u16);
-            if fails != 0 && fails != own {
-                continue;
+/// Like [`run`], with the store's columns already built, over the events at `within` only (a
+/// finding's events) when given; facets count within them too.
+///
+/// Counts are kept per column id while scanning and turned into text once at the end, so the
+/// scan allocates nothing per event.
+pub fn run_in(
+    store: &Store,
+    cols: &Columns,
+    filter: &Filter,
+    within: Option<&[u32]>,
+) -> QueryResult {
+    let compiled = Compiled::new(store, cols, filter);
+    let fails = compiled.failures(store, cols, within);
+    let matches: Vec<u32> = fails
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f == 0)
+        .map(|(i, _)| i as u32)
+        .collect();
+    // Each facet counts the events that only it rejects, or that nothing rejects.
+    fn count<T: Copy + Into<u32>>(
+        fails: &[u16],
+        column: &[T],
+        facet: Facet,
+        ids: usize,
+    ) -> Vec<u64> {
+        let others = !(1u16 << facet as u16);
+        let mut counts = vec![0u64; ids];
+        for (&f, &v) in fails.iter().zip(column) {
+            if f & others == 0 {
+                if let Some(n) = counts.get_mut(v.into() as usize) {
+                    *n += 1;
+                }
             }
-            let key = match facet {
-                Facet::Status => e.status.index() as u32,
-                Facet::Action => e.action.index() as u32,
-                Facet::Job => job_key(e).0,
-                Facet::SourceSystem => e.source_system.name.0,
-                Facet::TargetSystem => e.target_system.name.0,
-                Facet::IdentityType => e.source.kind.0,
-                Facet::ErrorCode => e.error_code.0,
-                Facet::Cycle => e.cycle_id.0,
-                Facet::Scenario => scenario_index(scenarios.of(store, e)) as u32,
-                Facet::Time | Facet::Text | Facet::Finding => 0,
-            };
-            slot.add(key);
         }
+        counts
     }
+    let counts: Vec<Vec<u64>> = LIST_FACETS
+        .iter()
+        .map(|&facet| {
+            let ids = facet_ids(cols, facet);
+            match facet {
+                Facet::Status => count(&fails, &cols.status, facet, ids),
+                Facet::Action => count(&fails, &cols.action, facet, ids),
+                Facet::Scenario => count(&fails, &cols.scenario, facet, ids),
+                Facet::Job => count(&fails, &cols.job, facet, ids),
+                Facet::SourceSystem => count(&fails, &cols.source, facet, ids),
+                Facet::TargetSystem => count(&fails, &cols.target, facet, ids),
+                Facet::IdentityType => count(&fails, &cols.kind, facet, ids),
+                Facet::ErrorCode => count(&fails, &cols.error, facet, ids),
+                Facet::Cycle => count(&fails, &cols.cycle, facet, ids),
+                Facet::Time | Facet::Text | Facet::Finding => Vec::new(),
+            }
+        })
+        .collect();
     let facets = counts
         .into_iter()
-        .map(FacetCounter::finish)
         .zip(LIST_FACETS)
-        .filter(|(m, _)| !m.is_empty())
-        .map(|(m, facet)| {
+        .filter(|(c, _)| c.iter().any(|n| *n > 0))
+        .map(|(c, facet)| {
             let mut merged: HashMap<String, u64> = HashMap::new();
-            for (key, n) in m {
-                *merged.entry(key_text(store, facet, key)).or_insert(0) += n;
+            for (id, n) in c.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                *merged.entry(key_text(store, cols, facet, id)).or_insert(0) += n;
             }
             let mut v: Vec<FacetValue> = merged
                 .into_iter()
@@ -412,64 +374,46 @@ pub fn run_within(store: &Store, filter: &Filter, within: Option<&[u32]>) -> Que
     QueryResult { matches, facets }
 }
 
-/// Counts facet keys. Events come in runs that share a job, system, type and cycle, so a run
-/// is counted in place and reaches the map once, when it ends: one hash lookup per run instead
-/// of one per event and facet.
-#[derive(Clone, Debug, Default)]
-struct FacetCounter {
-    counts: FxHashMap<u32, u64>,
-    run: Option<(u32, u64)>,
-}
-
-impl FacetCounter {
-    fn add(&mut self, key: u32) {
-        match &mut self.run {
-            Some((k, n)) if *k == key => *n += 1,
-            _ => {
-                self.flush();
-                self.run = Some((key, 1));
-            }
-        }
-    }
-
-    fn flush(&mut self) {
-        if let Some((k, n)) = self.run.take() {
-            *self.counts.entry(k).or_insert(0) += n;
-        }
-    }
-
-    fn finish(mut self) -> FxHashMap<u32, u64> {
-        self.flush();
-        self.counts
+/// How many ids a facet's column has.
+fn facet_ids(cols: &Columns, facet: Facet) -> usize {
+    match facet {
+        Facet::Status => Status::ALL.len(),
+        Facet::Action => Action::ALL.len(),
+        Facet::Scenario => Scenario::ALL.len(),
+        Facet::Job => cols.jobs.len(),
+        Facet::SourceSystem => cols.sources.len(),
+        Facet::TargetSystem => cols.targets.len(),
+        Facet::IdentityType => cols.kinds.len(),
+        Facet::ErrorCode => cols.errors.len(),
+        Facet::Cycle => cols.cycles.len(),
+        Facet::Time | Facet::Text | Facet::Finding => 0,
     }
 }
 
-fn scenario_index(s: Scenario) -> usize {
-    Scenario::ALL
-        .iter()
-        .position(|x| *x == s)
-        .unwrap_or(Scenario::ALL.len() - 1)
-}
-
-/// The text of a facet key collected by [`run`], as the filter spells it.
-fn key_text(store: &Store, facet: Facet, key: u32) -> String {
-    let sym = Sym(key);
+/// The text of a facet's column id, as the filter spells it.
+fn key_text(store: &Store, cols: &Columns, facet: Facet, id: usize) -> String {
+    let sym = |keys: &[Sym]| store.str(keys.get(id).copied().unwrap_or(Sym::EMPTY));
     match facet {
         Facet::Status => Status::ALL
-            .get(key as usize)
+            .get(id)
             .map_or("unknown", |s| s.as_str())
             .to_string(),
         Facet::Action => Action::ALL
-            .get(key as usize)
+            .get(id)
             .map_or("unknown", |a| a.as_str())
             .to_string(),
         Facet::Scenario => Scenario::ALL
-            .get(key as usize)
+            .get(id)
             .map_or("unknown", |s| s.as_str())
             .to_string(),
-        Facet::SourceSystem | Facet::TargetSystem => system_name(store.str(sym)).to_string(),
-        Facet::IdentityType => identity_type(store.str(sym)),
-        Facet::Job | Facet::ErrorCode | Facet::Cycle => store.str(sym).to_string(),
+        Facet::SourceSystem => system_name(sym(&cols.sources)).to_string(),
+        Facet::TargetSystem => system_name(sym(&cols.targets)).to_string(),
+        Facet::IdentityType => identity_type(sym(&cols.kinds)),
+        Facet::Job => sym(&cols.jobs).to_string(),
+        Facet::ErrorCode => sym(&cols.errors).to_string(),
+        Facet::Cycle => store
+            .str(cols.cycles.get(id).map_or(Sym::EMPTY, |c| c.1))
+            .to_string(),
         Facet::Time | Facet::Text | Facet::Finding => String::new(),
     }
 }
