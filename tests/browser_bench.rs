@@ -159,3 +159,45 @@ fn a_filter_change_on_a_million_events() {
         "filter changes after the first: median {median:.0} ms, max {max:.0} ms"
     ));
 }
+
+/// The parser alone in wasm: a generated 100k-event portal JSON, already in memory, pushed in
+/// the worker's 4 MB chunks without hashing, as the worker reads a dropped file. The app's
+/// drop-to-dashboard figure (e2e/perf.test.mjs) adds reading the file and the first answer.
+#[wasm_bindgen_test]
+fn parsing_a_portal_json_export_in_wasm() {
+    use provlens::core::ingest::{Ingest, Limits};
+    let generated = generate(&GenConfig {
+        events: 100_000,
+        days: 14,
+        ..GenConfig::default()
+    });
+    let files = write_format(
+        GenFormat::PortalJson,
+        &generated.events,
+        &WriteOptions::default(),
+    );
+    drop(generated);
+    let Some((name, bytes)) = files.first() else {
+        return;
+    };
+    let mut best = f64::MAX;
+    let mut events = 0;
+    for _ in 0..3 {
+        let t = now_ms();
+        let mut ingest = Ingest::new(Limits::default()).hash_files(false);
+        let mut state = ingest.begin(name, bytes.len() as u64);
+        for chunk in bytes.chunks(4 << 20) {
+            ingest.push(&mut state, chunk);
+        }
+        ingest.end(state);
+        let data = ingest.finish();
+        best = best.min(now_ms() - t);
+        events = data.events();
+    }
+    let mb = bytes.len() as f64 / 1e6;
+    print(&format!(
+        "parse in wasm: {events} events, {mb:.0} MB in {best:.0} ms = {:.0} MB/s (best of 3)",
+        mb / (best / 1000.0)
+    ));
+    assert!(events > 0);
+}

@@ -372,3 +372,42 @@ fn the_cli_writes_a_pseudonymized_report_and_export() {
     assert_eq!(again.store.events.len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The command line reads files on one thread and hashes them on another: the data set is the
+/// one an in-memory read gives, and each file's SHA-256 is its bytes' (checked against a
+/// SHA-256 known from the standard's test vectors, and against the in-memory read's).
+#[test]
+fn the_command_line_reads_and_hashes_files_on_two_threads() {
+    let (files, _) = scenario();
+    let dir = scratch("cli-load");
+    let mut paths = Vec::new();
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        paths.push(path);
+    }
+    // A file bigger than one 4 MB chunk, and an empty one.
+    let big: Vec<u8> = b"abc".iter().copied().cycle().take(9 << 20).collect();
+    std::fs::write(dir.join("big.bin"), &big).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("empty.json"), b"").unwrap_or_else(|e| panic!("{e}"));
+    paths.push(dir.join("big.bin"));
+    paths.push(dir.join("empty.json"));
+
+    let loaded = provlens::cli::load(&paths);
+    let mut all = files.clone();
+    all.push(("big.bin".into(), big));
+    all.push(("empty.json".into(), Vec::new()));
+    let in_memory = read(&all);
+    assert_eq!(loaded.store.events, in_memory.store.events);
+    assert_eq!(loaded.files.len(), in_memory.files.len());
+    for (got, want) in loaded.files.iter().zip(&in_memory.files) {
+        assert_eq!(got.sha256, want.sha256, "{}", got.name);
+        assert_eq!(got.events, want.events, "{}", got.name);
+    }
+    let empty = loaded.files.iter().find(|f| f.name == "empty.json");
+    assert_eq!(
+        empty.map(|f| f.sha256.as_str()),
+        Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

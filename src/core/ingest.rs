@@ -618,6 +618,14 @@ impl Ingest {
         self.close(&mut reader, state.file, &state.name);
     }
 
+    /// Records the SHA-256 (lowercase hex) of a file hashed outside the ingest, for a file
+    /// started with hashing off.
+    pub fn set_sha256(&mut self, state: &FileState, sha256: String) {
+        if let Some(f) = self.builder.file_mut(state.file) {
+            f.sha256 = sha256;
+        }
+    }
+
     /// Events read so far from the file.
     pub fn events_in(&self, state: &FileState) -> u64 {
         self.builder.events_in(state.file)
