@@ -63,9 +63,96 @@ impl Source {
     }
 }
 
+/// The script of a file's reading worker: it is handed the file, then answers each
+/// `[start, end]` with that slice's bytes (transferred, not copied), or an error text.
+const READER_SCRIPT: &str = "let file = null;\n\
+onmessage = async (e) => {\n\
+  if (file === null) { file = e.data; return; }\n\
+  try {\n\
+    const bytes = await file.slice(e.data[0], e.data[1]).arrayBuffer();\n\
+    postMessage(bytes, [bytes]);\n\
+  } catch (err) {\n\
+    postMessage(String((err && err.message) || err));\n\
+  }\n\
+};\n";
+
+/// Reads one dropped file's chunks on a worker of its own. A browser copies a slice's bytes
+/// into memory on the thread that asked for them; asked from here, that copy would wait until
+/// the chunk before is parsed. Asked from another worker, it runs on another core meanwhile.
+struct ChunkReader {
+    worker: web_sys::Worker,
+    url: String,
+}
+
+impl ChunkReader {
+    /// `None` when the browser cannot start a worker from a worker; chunks are then read here.
+    fn new(file: &web_sys::File) -> Option<ChunkReader> {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(READER_SCRIPT));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let reader = web_sys::Worker::new(&url).ok().map(|worker| ChunkReader {
+            worker,
+            url: url.clone(),
+        });
+        match reader {
+            Some(r) if r.worker.post_message(file).is_ok() => Some(r),
+            _ => {
+                let _ = web_sys::Url::revoke_object_url(&url);
+                None
+            }
+        }
+    }
+
+    /// Asks for bytes `start..end`; one request is outstanding at a time.
+    fn request(&self, start: u64, end: u64) -> PendingChunk<'static> {
+        let worker = &self.worker;
+        let answer = js_sys::Promise::new(&mut |resolve, reject| {
+            worker.set_onmessage(Some(&resolve));
+            worker.set_onerror(Some(&reject));
+        });
+        let range = js_sys::Array::of2(&(start as f64).into(), &(end as f64).into());
+        match worker.post_message(&range) {
+            Ok(()) => PendingChunk::Reader(JsFuture::from(answer)),
+            Err(e) => PendingChunk::Failed(describe(&e)),
+        }
+    }
+}
+
+impl Drop for ChunkReader {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        let _ = web_sys::Url::revoke_object_url(&self.url);
+    }
+}
+
+/// Starts reading bytes `start..end` of a source, through its reading worker when it has one.
+fn start_chunk<'a>(
+    source: &'a Source,
+    reader: Option<&ChunkReader>,
+    start: u64,
+    end: u64,
+) -> PendingChunk<'a> {
+    match reader {
+        Some(r) => r.request(start, end),
+        None => source.start_chunk(start, end),
+    }
+}
+
+/// The reading worker of a dropped file (none for embedded bytes).
+fn chunk_reader(source: &Source) -> Option<ChunkReader> {
+    match source {
+        Source::File(f) => ChunkReader::new(f),
+        Source::Embedded { .. } => None,
+    }
+}
+
 /// A chunk on its way.
 enum PendingChunk<'a> {
     File(JsFuture),
+    /// A message event from a [`ChunkReader`].
+    Reader(JsFuture),
     Embedded(&'a [u8]),
     Failed(String),
 }
@@ -76,6 +163,15 @@ impl<'a> PendingChunk<'a> {
             PendingChunk::File(read) => {
                 let buffer = read.await.map_err(|e| describe(&e))?;
                 Ok(Cow::Owned(js_sys::Uint8Array::new(&buffer).to_vec()))
+            }
+            PendingChunk::Reader(read) => {
+                let event = read.await.map_err(|e| describe(&e))?;
+                let data =
+                    js_sys::Reflect::get(&event, &"data".into()).map_err(|e| describe(&e))?;
+                match data.as_string() {
+                    Some(error) => Err(error),
+                    None => Ok(Cow::Owned(js_sys::Uint8Array::new(&data).to_vec())),
+                }
             }
             PendingChunk::Embedded(bytes) => Ok(Cow::Borrowed(bytes)),
             PendingChunk::Failed(e) => Err(e),
@@ -136,7 +232,9 @@ pub async fn load(
     for (source, mut p) in sources.iter().zip(progress) {
         let mut state = ingest.begin(&p.name, p.size_bytes);
         let size = p.size_bytes;
-        let mut pending = (size > 0).then(|| source.start_chunk(0, chunk_bytes.min(size)));
+        let reader = chunk_reader(source);
+        let reader = reader.as_ref();
+        let mut pending = (size > 0).then(|| start_chunk(source, reader, 0, chunk_bytes.min(size)));
         while let Some(read) = pending.take() {
             if cancel.get() {
                 return Ok(None);
@@ -152,7 +250,12 @@ pub async fn load(
             let next = p.bytes_read + bytes.len() as u64;
             if next < size {
                 // Ask for the next chunk before parsing this one.
-                pending = Some(source.start_chunk(next, (next + chunk_bytes).min(size)));
+                pending = Some(start_chunk(
+                    source,
+                    reader,
+                    next,
+                    (next + chunk_bytes).min(size),
+                ));
             }
             ingest.push(&mut state, &bytes);
             p.bytes_read = next;
