@@ -376,6 +376,7 @@ fn the_cli_writes_a_pseudonymized_report_and_export() {
 /// The command line reads files on one thread and hashes them on another: the data set is the
 /// one an in-memory read gives, and each file's SHA-256 is its bytes' (checked against a
 /// SHA-256 known from the standard's test vectors, and against the in-memory read's).
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn the_command_line_reads_and_hashes_files_on_two_threads() {
     let (files, _) = scenario();
