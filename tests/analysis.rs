@@ -394,6 +394,17 @@ fn facets_count_against_the_other_filters_and_text_searches_everything() {
         value.matches.len(),
         plans.iter().filter(|p| p.attr.is_some()).count()
     );
+    // Text no string holds: nothing matches, and the facets count nothing either (every
+    // event fails the text filter, which no facet ignores).
+    let nothing = run(
+        &s,
+        &Filter {
+            text: "no such text anywhere".into(),
+            ..Filter::default()
+        },
+    );
+    assert!(nothing.matches.is_empty());
+    assert!(nothing.facets.is_empty(), "{:?}", nothing.facets);
     let systems = run(
         &s,
         &Filter {

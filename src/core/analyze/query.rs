@@ -260,11 +260,13 @@ impl Compiled {
                 t != NO_TIME && from.is_none_or(|f| t >= f) && to.is_none_or(|to| t < to)
             });
         }
-        if self.text.is_some() {
+        if let Some(hits) = &self.text {
             let bit = 1u16 << Facet::Text as u16;
+            // No string holds the text: no event can.
+            let none = !hits.contains(&true);
             for (b, e) in bits.iter_mut().zip(&store.events) {
                 // An event already out twice cannot count in any facet: skip the search.
-                if b.count_ones() < 2 && !self.text_hit(store, e) {
+                if none || (b.count_ones() < 2 && !self.text_hit(store, e)) {
                     *b |= bit;
                 }
             }
