@@ -54,7 +54,7 @@ impl Connection {
         let mut spawner = Analyzer::spawner().encoding::<Structured>();
         spawner.callback(move |response| match response {
             Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-            Response::Loaded(protocol::Json(s)) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+            Response::Loaded(protocol::Packed(s)) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
             Response::Memory(bytes) => dispatch.dispatch(Action::Memory(bytes)),
             Response::Cancelled => dispatch.dispatch(Action::Cancelled),
             Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
@@ -73,7 +73,7 @@ impl Connection {
                 dispatch.dispatch(Action::Reset);
                 dispatch.dispatch(Action::Failed(m));
             }
-            Response::Analyzed(protocol::Json(answer)) => match answer {
+            Response::Analyzed(protocol::Packed(answer)) => match answer {
                 session::Response::View(v) => dispatch.dispatch(Action::ViewReady(Rc::new(*v))),
                 session::Response::Rows(w) => dispatch.dispatch(Action::RowsReady(Rc::new(w))),
                 session::Response::Detail(d) => {

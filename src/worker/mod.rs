@@ -82,7 +82,7 @@ impl Worker for Analyzer {
                     .as_mut()
                     .map(|s| s.handle(request));
                 if let Some(response) = response {
-                    scope.respond(id, Response::Analyzed(protocol::Json(response)));
+                    scope.respond(id, Response::Analyzed(protocol::Packed(response)));
                 }
             }
             Request::Export(request) => {
@@ -143,7 +143,7 @@ impl Analyzer {
                     let mut held = held.borrow_mut();
                     held.sources = sources;
                     held.session = Some(Session::new(data));
-                    scope.respond(id, Response::Loaded(protocol::Json(Box::new(summary))));
+                    scope.respond(id, Response::Loaded(protocol::Packed(Box::new(summary))));
                     Response::Memory(wasm_memory_bytes())
                 }
                 Ok(None) => Response::Cancelled,
