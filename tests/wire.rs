@@ -173,3 +173,76 @@ fn figures_are_bare_numbers_and_strings_in_json() {
     let bytes = encode(&figures).unwrap();
     assert_eq!(decode::<Vec<Figure>>(&bytes).unwrap(), figures);
 }
+
+/// The page's requests cross in the same encoding (a load's `File` handles aside): every kind,
+/// with filters that set some fields and leave others empty, decodes to what was sent.
+#[test]
+fn every_session_request_round_trips() {
+    use provlens::core::analyze::dims::Scenario;
+    use provlens::core::analyze::query::Filter;
+    use provlens::core::findings::FindingsConfig;
+    use provlens::core::model::Status;
+    use provlens::core::view::{Column, Sort};
+
+    let filters = [
+        Filter::default(),
+        Filter {
+            statuses: vec![Status::Failure],
+            jobs: vec!["job-1".into(), String::new()],
+            scenarios: vec![Scenario::CloudSync],
+            from_ms: Some(-5),
+            text: "zoë".into(),
+            ..Filter::default()
+        },
+        Filter {
+            to_ms: Some(i64::MAX),
+            finding: Some("silent_job-1".into()),
+            cycles: vec!["c".into()],
+            ..Filter::default()
+        },
+    ];
+    let mut findings = FindingsConfig {
+        silent_gap_multiple: 2.5,
+        ..FindingsConfig::default()
+    };
+    findings.lifecycle.joiner_sla_ms = 7;
+    let mut requests: Vec<Request> = filters
+        .into_iter()
+        .map(|filter| {
+            Request::Query(Box::new(Query {
+                filter,
+                sort: Sort {
+                    column: Column::Identity,
+                    descending: true,
+                },
+                offset: 3,
+                limit: 80,
+                identity: Some("ana".into()),
+            }))
+        })
+        .collect();
+    requests.extend([
+        Request::Rows {
+            offset: 1,
+            limit: 2,
+        },
+        Request::Detail { event: 9 },
+        Request::Export {
+            format: ExportFormat::Json,
+        },
+        Request::Findings(Box::new(findings.clone())),
+        Request::Lifecycle(Box::new(findings.lifecycle.clone())),
+        Request::Person {
+            config: Box::new(findings.lifecycle.clone()),
+            person: 4,
+        },
+        Request::FindPersons {
+            config: Box::new(findings.lifecycle),
+            text: String::new(),
+        },
+    ]);
+    for request in &requests {
+        let back: Request = decode(&encode(request).unwrap()).unwrap();
+        assert_eq!(&back, request);
+    }
+}

@@ -74,7 +74,7 @@ impl Worker for Analyzer {
                 held.sources.clear();
                 held.session = None;
             }
-            Request::Analyze(request) => {
+            Request::Analyze(protocol::Packed(request)) => {
                 let response = self
                     .held
                     .borrow_mut()
@@ -85,7 +85,7 @@ impl Worker for Analyzer {
                     scope.respond(id, Response::Analyzed(protocol::Packed(response)));
                 }
             }
-            Request::Export(request) => {
+            Request::Export(protocol::Packed(request)) => {
                 // The audit report lists each file's SHA-256; files are read without hashing
                 // (it would slow every load), so they are hashed now, once, from the files.
                 let awaited = if request.kind == ExportKind::Report {

@@ -39,9 +39,9 @@ pub enum Request {
     /// Drops the data set.
     Reset,
     /// Asks the loaded data set a question (ignored when nothing is loaded).
-    Analyze(session::Request),
+    Analyze(Packed<session::Request>),
     /// Writes an export or the audit report of the data set held.
-    Export(ExportRequest),
+    Export(Packed<ExportRequest>),
 }
 
 /// What to export.
@@ -103,7 +103,8 @@ pub enum Response {
 /// A value that crosses the worker boundary as one byte array in the core's binary encoding
 /// (`core::wire`). View data holds thousands of small objects; one array is copied at once,
 /// where the structured codec would build (and the page would read back) every object through
-/// JS calls.
+/// JS calls. Requests other than loads (which carry `File` handles) cross this way too, so
+/// that one decoder serves both directions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Packed<T>(pub T);
 
