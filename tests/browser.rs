@@ -141,7 +141,7 @@ fn worker_messages_survive_the_structured_codec() {
         other => panic!("decoded {other:?}"),
     }
     let summary = summarize(&read_all([("failure.json", FAILURE)]));
-    let response = Response::Loaded(Packed(Box::new(summary.clone())));
-    let back: Response = Structured::decode(Structured::encode(&response));
-    assert_eq!(back, Response::Loaded(Packed(Box::new(summary))));
+    let response = Packed(Response::Loaded(Box::new(summary.clone())));
+    let back: Packed<Response> = Structured::decode(Structured::encode(&response));
+    assert_eq!(back, Packed(Response::Loaded(Box::new(summary))));
 }

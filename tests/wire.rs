@@ -246,3 +246,16 @@ fn every_session_request_round_trips() {
         assert_eq!(&back, request);
     }
 }
+
+#[test]
+fn load_progress_round_trips() {
+    use provlens::core::progress::FileProgress;
+    let p = FileProgress {
+        index: 2,
+        name: "PT1H.json".into(),
+        bytes_read: 1 << 40,
+        size_bytes: u64::MAX,
+        events: 0,
+    };
+    assert_eq!(decode::<FileProgress>(&encode(&p).unwrap()).unwrap(), p);
+}

@@ -18,7 +18,7 @@ use crate::ui::components::{
 };
 use crate::ui::state::Store;
 use crate::worker::codec::Structured;
-use crate::worker::protocol::{self, ExportRequest, FileRef, LoadMode, Packed, Request, Response};
+use crate::worker::protocol::{ExportRequest, FileRef, LoadMode, Packed, Request, Response};
 use crate::worker::Analyzer;
 
 /// The connection to the worker, started on first use and again after the worker crashed.
@@ -52,9 +52,9 @@ impl Connection {
         let dispatch = self.dispatch.clone();
         let crashed = self.crashed.clone();
         let mut spawner = Analyzer::spawner().encoding::<Structured>();
-        spawner.callback(move |response| match response {
+        spawner.callback(move |Packed(response): Packed<Response>| match response {
             Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-            Response::Loaded(protocol::Packed(s)) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+            Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
             Response::Memory(bytes) => dispatch.dispatch(Action::Memory(bytes)),
             Response::Cancelled => dispatch.dispatch(Action::Cancelled),
             Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
@@ -73,7 +73,7 @@ impl Connection {
                 dispatch.dispatch(Action::Reset);
                 dispatch.dispatch(Action::Failed(m));
             }
-            Response::Analyzed(protocol::Packed(answer)) => match answer {
+            Response::Analyzed(answer) => match answer {
                 session::Response::View(v) => dispatch.dispatch(Action::ViewReady(Rc::new(*v))),
                 session::Response::Rows(w) => dispatch.dispatch(Action::RowsReady(Rc::new(w))),
                 session::Response::Detail(d) => {

@@ -76,13 +76,13 @@ pub struct Exported {
     pub text: String,
 }
 
-/// What the worker tells the page.
+/// What the worker tells the page, as a [`Packed`] value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     /// Sent for every file when a load starts, and after every chunk read.
     Progress(FileProgress),
-    /// The summary of the new data set (as bytes, like analysis answers).
-    Loaded(Packed<Box<Summary>>),
+    /// The summary of the new data set.
+    Loaded(Box<Summary>),
     /// The size of the worker's wasm memory after a load, in bytes. Wasm memory grows and never
     /// shrinks, so this is the most the worker has used so far.
     Memory(u64),
@@ -97,14 +97,14 @@ pub enum Response {
     /// An export could not be made (no data set held, or writing failed).
     ExportFailed(String),
     /// The answer to an `Analyze` request.
-    Analyzed(Packed<session::Response>),
+    Analyzed(session::Response),
 }
 
 /// A value that crosses the worker boundary as one byte array in the core's binary encoding
 /// (`core::wire`). View data holds thousands of small objects; one array is copied at once,
 /// where the structured codec would build (and the page would read back) every object through
-/// JS calls. Requests other than loads (which carry `File` handles) cross this way too, so
-/// that one decoder serves both directions.
+/// JS calls. Every answer crosses this way, and every request but a load (whose `File`
+/// handles must cross as structured clones), so that one encoding serves both directions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Packed<T>(pub T);
 
