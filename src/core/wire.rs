@@ -1,6 +1,7 @@
-//! The compact binary encoding of the worker's answers (the data set's summary and the session's
-//! answers): bincode with variable-length integers. It has no field names and no type tags, so
-//! an answer is a fraction of its JSON size, and it decodes without looking up a single name.
+//! The compact binary encoding of the messages between the page and the worker (every answer,
+//! and every request but a load): postcard, with variable-length integers. It has no field names
+//! and no type tags, so an answer is a fraction of its JSON size, and it decodes without looking
+//! up a single name.
 //!
 //! A binary encoding carries no field names, so it cannot leave a field out: the decoder reads
 //! every field in order. Fields that the JSON output (`provlens … --json`) omits when empty use
@@ -8,7 +9,6 @@
 
 use std::cell::Cell;
 
-use bincode::Options;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -41,20 +41,15 @@ fn encoding() -> bool {
     ENCODING.with(Cell::get)
 }
 
-fn options() -> impl Options {
-    // Variable-length integers, little endian, no size limit, trailing bytes rejected.
-    bincode::DefaultOptions::new()
-}
-
 /// Encodes a value.
 pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, String> {
     let _encoding = Encoding::start();
-    options().serialize(value).map_err(|e| e.to_string())
+    postcard::to_allocvec(value).map_err(|e| e.to_string())
 }
 
 /// Decodes a value that [`encode`] wrote.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    options().deserialize(bytes).map_err(|e| e.to_string())
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
 }
 
 /// `skip_serializing_if` for an optional field: omitted from JSON when `None`, always written
