@@ -126,7 +126,7 @@ async fn a_load_estimated_above_the_memory_limit_is_refused_before_reading() {
 fn worker_messages_survive_the_structured_codec() {
     use gloo::worker::Codec;
     use provlens::worker::codec::Structured;
-    use provlens::worker::protocol::{FileRef, Json, LoadMode, Request, Response};
+    use provlens::worker::protocol::{FileRef, LoadMode, Packed, Request, Response};
 
     let request = Request::Load {
         files: vec![FileRef(file("a.json", b"[]"))],
@@ -141,7 +141,7 @@ fn worker_messages_survive_the_structured_codec() {
         other => panic!("decoded {other:?}"),
     }
     let summary = summarize(&read_all([("failure.json", FAILURE)]));
-    let response = Response::Loaded(Json(Box::new(summary.clone())));
-    let back: Response = Structured::decode(Structured::encode(&response));
-    assert_eq!(back, Response::Loaded(Json(Box::new(summary))));
+    let response = Packed(Response::Loaded(Box::new(summary.clone())));
+    let back: Packed<Response> = Structured::decode(Structured::encode(&response));
+    assert_eq!(back, Packed(Response::Loaded(Box::new(summary))));
 }

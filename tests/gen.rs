@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use provlens::core::gen::{
-    demo_files, generate, write_format, Anomaly, GenConfig, GenFormat, Generated, JobKind, Wrap,
-    WriteOptions,
+    demo_config, demo_files, generate, write_format, Anomaly, GenConfig, GenFormat, Generated,
+    JobKind, Wrap, WriteOptions,
 };
 use provlens::core::ingest::{read_all, DataSet};
 use provlens::core::model::{Action, Status};
@@ -405,6 +405,27 @@ fn realistic_status_mix() {
         .iter()
         .filter(|e| e.status == Status::Failure)
         .all(|e| e.error.is_some()));
+}
+
+#[test]
+fn demo_files_are_the_portal_json_and_diagnostic_writers_output() {
+    // The demo calls two writers directly; its files must be exactly what `write_format` (the
+    // CLI's path) writes for the demo's events: the non-Workday events as a portal download,
+    // the Workday job's as diagnostic JSON Lines.
+    let g = generate(&demo_config());
+    let workday = g
+        .truth
+        .jobs
+        .iter()
+        .find(|j| j.kind == JobKind::Workday)
+        .map(|j| j.job_id.clone())
+        .unwrap_or_default();
+    assert!(!workday.is_empty());
+    let (hr, rest): (Vec<_>, Vec<_>) = g.events.into_iter().partition(|e| e.job_id == workday);
+    let options = WriteOptions::default();
+    let mut expected = write_format(GenFormat::PortalJson, &rest, &options);
+    expected.extend(write_format(GenFormat::Diagnostic, &hr, &options));
+    assert_eq!(demo_files(), expected);
 }
 
 #[test]

@@ -119,13 +119,13 @@ pub fn check_memory(files: &[(String, u64)], limits: &Limits) -> Result<u64, Str
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// 1-based record number within the file, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "crate::core::wire::omit_none")]
     pub record: Option<u64>,
     /// 1-based line number, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "crate::core::wire::omit_none")]
     pub line: Option<u64>,
     /// Byte offset from the start of the (decompressed) file, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "crate::core::wire::omit_none")]
     pub byte: Option<u64>,
 }
 

@@ -21,3 +21,4 @@ pub mod sort;
 pub mod time;
 pub mod url;
 pub mod view;
+pub mod wire;

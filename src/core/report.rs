@@ -25,7 +25,7 @@ pub struct FileSummary {
     #[serde(default)]
     pub sha256: String,
     /// Why the whole file was refused, when it was.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "crate::core::wire::omit_none", default)]
     pub refused: Option<String>,
 }
 

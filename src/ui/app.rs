@@ -18,7 +18,7 @@ use crate::ui::components::{
 };
 use crate::ui::state::Store;
 use crate::worker::codec::Structured;
-use crate::worker::protocol::{self, ExportRequest, FileRef, LoadMode, Request, Response};
+use crate::worker::protocol::{ExportRequest, FileRef, LoadMode, Packed, Request, Response};
 use crate::worker::Analyzer;
 
 /// The connection to the worker, started on first use and again after the worker crashed.
@@ -52,9 +52,9 @@ impl Connection {
         let dispatch = self.dispatch.clone();
         let crashed = self.crashed.clone();
         let mut spawner = Analyzer::spawner().encoding::<Structured>();
-        spawner.callback(move |response| match response {
+        spawner.callback(move |Packed(response): Packed<Response>| match response {
             Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-            Response::Loaded(protocol::Json(s)) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
+            Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
             Response::Memory(bytes) => dispatch.dispatch(Action::Memory(bytes)),
             Response::Cancelled => dispatch.dispatch(Action::Cancelled),
             Response::Failed(m) => dispatch.dispatch(Action::Failed(m)),
@@ -73,7 +73,7 @@ impl Connection {
                 dispatch.dispatch(Action::Reset);
                 dispatch.dispatch(Action::Failed(m));
             }
-            Response::Analyzed(protocol::Json(answer)) => match answer {
+            Response::Analyzed(answer) => match answer {
                 session::Response::View(v) => dispatch.dispatch(Action::ViewReady(Rc::new(*v))),
                 session::Response::Rows(w) => dispatch.dispatch(Action::RowsReady(Rc::new(w))),
                 session::Response::Detail(d) => {
@@ -203,8 +203,8 @@ pub fn App() -> Html {
         let deps = (loaded.then_some(state.generation), config);
         use_effect_with(deps, move |(generation, config)| {
             if generation.is_some() {
-                connection.send(Request::Analyze(session::Request::Findings(Box::new(
-                    config.clone(),
+                connection.send(Request::Analyze(Packed(session::Request::Findings(
+                    Box::new(config.clone()),
                 ))));
             }
         });
@@ -226,13 +226,15 @@ pub fn App() -> Html {
         );
         use_effect_with(deps, move |(generation, filter, sort, identity)| {
             if generation.is_some() {
-                connection.send(Request::Analyze(session::Request::Query(Box::new(Query {
-                    filter: filter.clone(),
-                    sort: *sort,
-                    offset: 0,
-                    limit: 80,
-                    identity: identity.clone(),
-                }))));
+                connection.send(Request::Analyze(Packed(session::Request::Query(Box::new(
+                    Query {
+                        filter: filter.clone(),
+                        sort: *sort,
+                        offset: 0,
+                        limit: 80,
+                        identity: identity.clone(),
+                    },
+                )))));
             }
         });
     }
@@ -251,8 +253,8 @@ pub fn App() -> Html {
         let connection = connection.clone();
         use_effect_with(lifecycle_deps.clone(), move |(generation, config)| {
             if generation.is_some() {
-                connection.send(Request::Analyze(session::Request::Lifecycle(Box::new(
-                    config.clone(),
+                connection.send(Request::Analyze(Packed(session::Request::Lifecycle(
+                    Box::new(config.clone()),
                 ))));
             }
         });
@@ -262,39 +264,40 @@ pub fn App() -> Html {
         let deps = (lifecycle_deps, person_of(&store.0.location));
         use_effect_with(deps, move |((generation, config), person)| {
             if let (Some(_), Some(person)) = (generation, *person) {
-                connection.send(Request::Analyze(session::Request::Person {
+                connection.send(Request::Analyze(Packed(session::Request::Person {
                     config: Box::new(config.clone()),
                     person,
-                }));
+                })));
             }
         });
     }
     let on_find_persons = {
         let config = findings_config(&store.0.location).lifecycle;
         request.reform(move |text: String| {
-            Request::Analyze(session::Request::FindPersons {
+            Request::Analyze(Packed(session::Request::FindPersons {
                 config: Box::new(config.clone()),
                 text: text.trim().to_string(),
-            })
+            }))
         })
     };
     let on_rows = request.reform(|(offset, limit): (u32, u32)| {
-        Request::Analyze(session::Request::Rows { offset, limit })
+        Request::Analyze(Packed(session::Request::Rows { offset, limit }))
     });
-    let on_open = request.reform(|event: u32| Request::Analyze(session::Request::Detail { event }));
+    let on_open =
+        request.reform(|event: u32| Request::Analyze(Packed(session::Request::Detail { event })));
     // Exports (CSV, JSON, the audit report; optionally pseudonymized) cover the filtered events.
     let on_export = {
         let filter = store.0.location.filter.clone();
         let dispatch = store.dispatcher();
         request.reform(move |choice: ExportChoice| {
             dispatch.dispatch(Action::ExportStarted);
-            Request::Export(ExportRequest {
+            Request::Export(Packed(ExportRequest {
                 kind: choice.kind,
                 filter: filter.clone(),
                 share_key: choice.share_key,
                 include_events: choice.include_events,
                 produced_at: browser::now_text(),
-            })
+            }))
         })
     };
     let on_close = {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 
 use super::codec::Structured;
-use super::protocol::Response;
+use super::protocol::{Packed, Response};
 
 thread_local! {
     /// The page connection that sent the latest request; the panic message goes there.
@@ -19,7 +19,7 @@ thread_local! {
 /// so this mirror is decoded by the page's bridge like any response.
 #[derive(Serialize)]
 enum FromWorker {
-    ProcessOutput(HandlerId, Response),
+    ProcessOutput(HandlerId, Packed<Response>),
 }
 
 /// Installs the hook. The panic still aborts the worker; the page then starts a new one.
@@ -30,7 +30,7 @@ pub fn install() {
         let Some(id) = LAST_HANDLER.with(Cell::get) else {
             return;
         };
-        let envelope = FromWorker::ProcessOutput(id, Response::Crashed(message));
+        let envelope = FromWorker::ProcessOutput(id, Packed(Response::Crashed(message)));
         if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
             // Nothing more can be done if even this fails: the worker is going down.
             let _ = scope.post_message(&Structured::encode(envelope));

@@ -8,6 +8,7 @@ use crate::core::analyze::query::Filter;
 use crate::core::progress::FileProgress;
 use crate::core::report::Summary;
 use crate::core::session;
+use crate::core::wire;
 
 /// A browser `File` handle. It crosses to the worker by structured clone, so the page never reads
 /// the file's bytes; the worker reads them in chunks.
@@ -38,9 +39,9 @@ pub enum Request {
     /// Drops the data set.
     Reset,
     /// Asks the loaded data set a question (ignored when nothing is loaded).
-    Analyze(session::Request),
+    Analyze(Packed<session::Request>),
     /// Writes an export or the audit report of the data set held.
-    Export(ExportRequest),
+    Export(Packed<ExportRequest>),
 }
 
 /// What to export.
@@ -75,13 +76,13 @@ pub struct Exported {
     pub text: String,
 }
 
-/// What the worker tells the page.
+/// What the worker tells the page, as a [`Packed`] value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     /// Sent for every file when a load starts, and after every chunk read.
     Progress(FileProgress),
-    /// The summary of the new data set (as JSON text, like analysis answers).
-    Loaded(Json<Box<Summary>>),
+    /// The summary of the new data set.
+    Loaded(Box<Summary>),
     /// The size of the worker's wasm memory after a load, in bytes. Wasm memory grows and never
     /// shrinks, so this is the most the worker has used so far.
     Memory(u64),
@@ -96,27 +97,42 @@ pub enum Response {
     /// An export could not be made (no data set held, or writing failed).
     ExportFailed(String),
     /// The answer to an `Analyze` request.
-    Analyzed(Json<session::Response>),
+    Analyzed(session::Response),
 }
 
-/// A value that crosses the worker boundary as one JSON string. View data holds thousands of
-/// small objects; one string is copied at once, where the structured codec would build (and
-/// the page would read back) every object through JS calls.
+/// A value that crosses the worker boundary as one byte array in the core's binary encoding
+/// (`core::wire`). View data holds thousands of small objects; one array is copied at once,
+/// where the structured codec would build (and the page would read back) every object through
+/// JS calls. Every answer crosses this way, and every request but a load (whose `File`
+/// handles must cross as structured clones), so that one encoding serves both directions.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Json<T>(pub T);
+pub struct Packed<T>(pub T);
 
-impl<T: Serialize> Serialize for Json<T> {
+impl<T: Serialize> Serialize for Packed<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = serde_json::to_string(&self.0).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
+        let bytes = wire::encode(&self.0).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_bytes(&bytes)
     }
 }
 
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Json<T> {
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Packed<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        serde_json::from_str(&text)
-            .map(Json)
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a byte array")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+        }
+        let bytes = deserializer.deserialize_byte_buf(Bytes)?;
+        wire::decode(&bytes)
+            .map(Packed)
             .map_err(serde::de::Error::custom)
     }
 }

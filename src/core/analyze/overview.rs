@@ -601,9 +601,9 @@ pub struct JobReport {
     pub cycles: u64,
     /// Median time between the starts of consecutive cycles.
     pub typical_cycle_interval_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(skip_serializing_if = "crate::core::wire::omit_empty", default)]
     pub cycle_list: Vec<CycleReport>,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(skip_serializing_if = "crate::core::wire::omit_empty", default)]
     pub top_attributes: Vec<AttributeCount>,
 }
 

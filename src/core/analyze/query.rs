@@ -12,37 +12,37 @@ use crate::core::model::{Action, Event, Status, Store, Sym};
 /// Every filter the app and the CLI can set. Empty lists mean "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filter {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub statuses: Vec<Status>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub actions: Vec<Action>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub jobs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub source_systems: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub target_systems: Vec<String>,
     /// Lowercased identity types (`user`, `group`, …).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub identity_types: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub error_codes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub cycles: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty")]
     pub scenarios: Vec<Scenario>,
     /// Inclusive start, milliseconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_none")]
     pub from_ms: Option<i64>,
     /// Exclusive end, milliseconds since the epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_none")]
     pub to_ms: Option<i64>,
     /// Free text, matched case-insensitively against names, ids, error texts, step
     /// descriptions and property values.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_empty_str")]
     pub text: String,
     /// Only the events behind one finding (`kind-N`, N its place in the findings list).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::core::wire::omit_none")]
     pub finding: Option<String>,
 }
 

@@ -285,12 +285,71 @@ impl FindingKind {
     }
 }
 
-/// A number or a text in a finding's figures.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// A number or a text in a finding's figures. In JSON it is the bare number or string; in the
+/// binary encoding of the worker's answers (`core::wire`, which cannot tell a number from a
+/// string by looking) it is a tagged enum.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Figure {
     Number(f64),
     Text(String),
+}
+
+/// `Figure` with its variant written out, for encodings that are not human-readable (written
+/// by `Figure::serialize` with the same variant names and indices).
+#[derive(Deserialize)]
+#[serde(rename = "Figure")]
+enum TaggedFigure {
+    Number(f64),
+    Text(String),
+}
+
+impl Serialize for Figure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match (self, serializer.is_human_readable()) {
+            (Figure::Number(v), true) => serializer.serialize_f64(*v),
+            (Figure::Text(v), true) => serializer.serialize_str(v),
+            (Figure::Number(v), false) => {
+                serializer.serialize_newtype_variant("Figure", 0, "Number", v)
+            }
+            (Figure::Text(v), false) => {
+                serializer.serialize_newtype_variant("Figure", 1, "Text", v)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Figure {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return Ok(match TaggedFigure::deserialize(deserializer)? {
+                TaggedFigure::Number(v) => Figure::Number(v),
+                TaggedFigure::Text(v) => Figure::Text(v),
+            });
+        }
+        struct Untagged;
+        impl serde::de::Visitor<'_> for Untagged {
+            type Value = Figure;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Figure, E> {
+                Ok(Figure::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Figure, E> {
+                Ok(Figure::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Figure, E> {
+                Ok(Figure::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Figure, E> {
+                Ok(Figure::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Figure, E> {
+                Ok(Figure::Text(v))
+            }
+        }
+        deserializer.deserialize_any(Untagged)
+    }
 }
 
 impl From<f64> for Figure {

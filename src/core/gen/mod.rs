@@ -468,8 +468,11 @@ pub fn demo_files() -> Vec<(String, Vec<u8>)> {
         .unwrap_or_default();
     let (hr, rest): (Vec<GenEvent>, Vec<GenEvent>) =
         g.events.into_iter().partition(|e| e.job_id == workday);
-    let options = WriteOptions::default();
-    let mut files = write_format(GenFormat::PortalJson, &rest, &options);
-    files.extend(write_format(GenFormat::Diagnostic, &hr, &options));
-    files
+    // The same files `write_format` writes for these two formats, unwrapped. The writers are
+    // called directly so that the browser build links only these two, not every format's
+    // writer nor the gzip and zip encoders.
+    vec![
+        ("ProvisioningLogs.json".into(), write::portal_json(&rest)),
+        ("PT1H.json".into(), write::diagnostic_jsonl(&hr)),
+    ]
 }
