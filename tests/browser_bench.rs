@@ -1,6 +1,6 @@
 //! Browser benchmark (prints figures, asserts none): a filter change on one million events, as
 //! the worker answers it in Chromium — the query, faceted counts, the re-aggregation of every
-//! dashboard panel, the explorer's first rows, and the answer's JSON text for the page.
+//! dashboard panel, the explorer's first rows, and the answer encoded for the page.
 //!
 //! Run with `make bench-browser` (release build, headless Chromium, output not captured).
 //! Events are generated (50k, realistic) and repeated up to one million, as the native
@@ -109,7 +109,7 @@ fn a_filter_change_on_a_million_events() {
     ];
     print(&format!(
         "provlens browser benchmark: filter change on {EVENTS} events (query, facets, every \
-         panel re-aggregated, first 100 rows, answer as JSON); target ≤ 100 ms"
+         panel re-aggregated, first 100 rows, the answer encoded for the page); target ≤ 100 ms"
     ));
     let t = now_ms();
     let columns = Columns::new(&session.data().store);
@@ -135,7 +135,7 @@ fn a_filter_change_on_a_million_events() {
             limit: 100,
             ..Query::default()
         })));
-        let json = serde_json::to_string(&response).unwrap_or_default();
+        let answer = provlens::core::wire::encode(&response).unwrap_or_default();
         let ms = now_ms() - t;
         let matched = match &response {
             Response::View(v) => v.rows.total,
@@ -144,9 +144,9 @@ fn a_filter_change_on_a_million_events() {
         print(&format!(
             "{label:<36} {ms:>7.0} ms  {matched:>8} events  {:>7} KB answer  \
              (alone: scan {scan:.0} ms, panels {panels:.0} ms)",
-            json.len() / 1024
+            answer.len() / 1024
         ));
-        assert!(!json.is_empty());
+        assert!(!answer.is_empty());
         // The first query also builds the session's indexes; it is shown, not counted.
         if label != "no filter" {
             times.push(ms);
