@@ -11,7 +11,7 @@ use crate::core::progress::FileProgress;
 
 /// Chunk size used by the worker: large enough that the per-chunk overhead vanishes, small
 /// enough that progress moves and Cancel answers quickly.
-pub const CHUNK_BYTES: u64 = 4 << 20;
+pub const CHUNK_BYTES: u64 = 8 << 20;
 
 /// Where a file's bytes come from.
 #[derive(Clone, Debug)]
