@@ -379,11 +379,11 @@ pub fn export_json(store: &Store, indices: &[u32], w: &mut dyn Write) -> io::Res
             .steps_of(e)
             .iter()
             .map(|st| {
-                let details: serde_json::Map<String, serde_json::Value> = store
-                    .details_of(st)
-                    .iter()
-                    .map(|&(k, v)| (s(k).to_string(), serde_json::Value::from(s(v))))
-                    .collect();
+                // Inserted one by one: collecting a map sorts first (a copy of the sort more).
+                let mut details = serde_json::Map::new();
+                for &(k, v) in store.details_of(st) {
+                    details.insert(s(k).to_string(), serde_json::Value::from(s(v)));
+                }
                 serde_json::json!({
                     "name": s(st.name),
                     "provisioningStepType": st.kind.as_str(),

@@ -433,12 +433,15 @@ impl Overview {
                 unknown: self.identities_with(1 << 4),
             },
             identity_types: types,
-            scenarios: Scenario::ALL
-                .iter()
-                .zip(self.scenarios)
-                .filter(|(_, n)| *n > 0)
-                .map(|(s, n)| (s.as_str().to_string(), n))
-                .collect(),
+            scenarios: {
+                let mut out = BTreeMap::new();
+                for (s, n) in Scenario::ALL.iter().zip(self.scenarios) {
+                    if n > 0 {
+                        out.insert(s.as_str().to_string(), n);
+                    }
+                }
+                out
+            },
             timeline: self.timeline(cols),
             jobs,
             errors,
@@ -507,18 +510,23 @@ fn sort_attributes(v: &mut [AttributeCount]) {
     });
 }
 
+// The maps below are filled by inserts: collecting into a map sorts its input first, and
+// each such collect compiles its own copy of the sort into the wasm.
+
 fn status_counts(m: &Matrix) -> BTreeMap<String, u64> {
-    Status::ALL
-        .iter()
-        .map(|s| (s.as_str().to_string(), m.iter().map(|r| r[s.index()]).sum()))
-        .collect()
+    let mut out = BTreeMap::new();
+    for s in Status::ALL {
+        out.insert(s.as_str().to_string(), m.iter().map(|r| r[s.index()]).sum());
+    }
+    out
 }
 
 fn action_counts(m: &Matrix) -> BTreeMap<String, u64> {
-    Action::ALL
-        .iter()
-        .map(|a| (a.as_str().to_string(), m[a.index()].iter().sum()))
-        .collect()
+    let mut out = BTreeMap::new();
+    for a in Action::ALL {
+        out.insert(a.as_str().to_string(), m[a.index()].iter().sum());
+    }
+    out
 }
 
 /// Non-zero counts by action and status, e.g. `create/failure: 3`.

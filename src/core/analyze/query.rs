@@ -1,7 +1,7 @@
 //! The query engine: filters by facet and free text, and faceted counts that reflect the other
 //! active filters (the count beside a value says how many events that value would add).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -121,16 +121,17 @@ impl Compiled {
             }
             any.then_some(a)
         }
-        let names = |list: &[String]| -> BTreeSet<String> {
+        // The selected values: a handful, so plain lists.
+        let names = |list: &[String]| -> Vec<String> {
             list.iter().map(|s| system_name(s).to_string()).collect()
         };
-        let syms = |list: &[String]| -> BTreeSet<Sym> {
+        let syms = |list: &[String]| -> Vec<Sym> {
             list.iter().filter_map(|v| store.strings.find(v)).collect()
         };
         let jobs = syms(&f.jobs);
         let sources = names(&f.source_systems);
         let targets = names(&f.target_systems);
-        let kinds: BTreeSet<String> = f.identity_types.iter().map(|t| identity_type(t)).collect();
+        let kinds: Vec<String> = f.identity_types.iter().map(|t| identity_type(t)).collect();
         let errors = syms(&f.error_codes);
         let cycles = syms(&f.cycles);
         let needle = f.text.trim();
@@ -140,10 +141,10 @@ impl Compiled {
             scenarios: flags(f.scenarios.iter().map(|s| scenario_index(*s) as usize)),
             jobs: allowed(&cols.jobs, !f.jobs.is_empty(), |s| jobs.contains(s)),
             sources: allowed(&cols.sources, !f.source_systems.is_empty(), |s| {
-                sources.contains(system_name(store.str(*s)))
+                sources.iter().any(|n| n == system_name(store.str(*s)))
             }),
             targets: allowed(&cols.targets, !f.target_systems.is_empty(), |s| {
-                targets.contains(system_name(store.str(*s)))
+                targets.iter().any(|n| n == system_name(store.str(*s)))
             }),
             kinds: allowed(&cols.kinds, !f.identity_types.is_empty(), |s| {
                 kinds.contains(&identity_type(store.str(*s)))
@@ -354,25 +355,25 @@ pub fn run_in(
             }
         })
         .collect();
-    let facets = counts
-        .into_iter()
-        .zip(LIST_FACETS)
-        .filter(|(c, _)| c.iter().any(|n| *n > 0))
-        .map(|(c, facet)| {
-            let mut merged: HashMap<String, u64> = HashMap::new();
-            for (id, n) in c.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                *merged.entry(key_text(store, cols, facet, id)).or_insert(0) += n;
-            }
-            let mut v: Vec<FacetValue> = merged
-                .into_iter()
-                .map(|(value, count)| FacetValue { value, count })
-                .collect();
-            crate::core::sort::sort_by(&mut v, |a, b| {
-                b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
-            });
-            (facet, v)
-        })
-        .collect();
+    let mut facets = BTreeMap::new();
+    for (c, facet) in counts.into_iter().zip(LIST_FACETS) {
+        if !c.iter().any(|n| *n > 0) {
+            continue;
+        }
+        let mut merged: HashMap<String, u64> = HashMap::new();
+        for (id, n) in c.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+            *merged.entry(key_text(store, cols, facet, id)).or_insert(0) += n;
+        }
+        let mut v: Vec<FacetValue> = merged
+            .into_iter()
+            .map(|(value, count)| FacetValue { value, count })
+            .collect();
+        crate::core::sort::sort_by(&mut v, |a, b| {
+            b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
+        });
+        // Inserted, not collected: collecting a map sorts first (another copy of the sort).
+        facets.insert(facet, v);
+    }
     QueryResult { matches, facets }
 }
 

@@ -85,10 +85,10 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 .windows(3)
                 .filter(|w| w[0] == w[2] && w[0] != w[1])
                 .count();
-            let distinct: BTreeSet<Sym> = h.values.iter().copied().collect();
+            let distinct = h.values.iter().any(|v| h.values.first() != Some(v));
             let rewrites = longest_consecutive(&h.cycles);
             let flapping = flips >= cfg.flap_min_flips as usize
-                || (rewrites >= cfg.flap_rewrite_cycles as usize && distinct.len() >= 2);
+                || (rewrites >= cfg.flap_rewrite_cycles as usize && distinct);
             if !flapping {
                 continue;
             }

@@ -255,7 +255,7 @@ fn rows<'a>(
 /// same event as the upstream change).
 fn slowest(store: &Store, m: &MovementReport) -> (Vec<PersonRow>, u32) {
     let mut done: Vec<&Measure> = m.completed.iter().filter(|x| x.latency_ms > 0).collect();
-    done.sort_by(|a, b| {
+    crate::core::sort::sort_by(&mut done, |a, b| {
         (b.latency_ms, a.person, &a.system).cmp(&(a.latency_ms, b.person, &b.system))
     });
     rows(store, done.into_iter(), m.sla_ms)
