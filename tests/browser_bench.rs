@@ -36,22 +36,27 @@ fn grow(store: &Store, n: usize) -> Store {
     s
 }
 
+/// A generated portal JSON export of `events` events over 14 days.
+fn portal_json(events: u32) -> Vec<(String, Vec<u8>)> {
+    let generated = generate(&GenConfig {
+        events,
+        days: 14,
+        ..GenConfig::default()
+    });
+    write_format(
+        GenFormat::PortalJson,
+        &generated.events,
+        &WriteOptions::default(),
+    )
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
 #[wasm_bindgen_test]
 fn a_filter_change_on_a_million_events() {
-    let generated = generate(&GenConfig {
-        events: 50_000,
-        days: 14,
-        ..GenConfig::default()
-    });
-    let files = write_format(
-        GenFormat::PortalJson,
-        &generated.events,
-        &WriteOptions::default(),
-    );
+    let files = portal_json(50_000);
     let data = read_all(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
     let store = grow(&data.store, EVENTS);
     let job = store
@@ -161,22 +166,12 @@ fn a_filter_change_on_a_million_events() {
 }
 
 /// The parser alone in wasm: a generated 100k-event portal JSON, already in memory, pushed in
-/// the worker's 4 MB chunks without hashing, as the worker reads a dropped file. The app's
+/// the worker's slices without hashing, as the worker reads a dropped file. The app's
 /// drop-to-dashboard figure (e2e/perf.test.mjs) adds reading the file and the first answer.
 #[wasm_bindgen_test]
 fn parsing_a_portal_json_export_in_wasm() {
     use provlens::core::ingest::{Ingest, Limits};
-    let generated = generate(&GenConfig {
-        events: 100_000,
-        days: 14,
-        ..GenConfig::default()
-    });
-    let files = write_format(
-        GenFormat::PortalJson,
-        &generated.events,
-        &WriteOptions::default(),
-    );
-    drop(generated);
+    let files = portal_json(100_000);
     let Some((name, bytes)) = files.first() else {
         return;
     };
@@ -186,7 +181,7 @@ fn parsing_a_portal_json_export_in_wasm() {
         let t = now_ms();
         let mut ingest = Ingest::new(Limits::default()).hash_files(false);
         let mut state = ingest.begin(name, bytes.len() as u64);
-        for chunk in bytes.chunks(4 << 20) {
+        for chunk in bytes.chunks(provlens::worker::read::CHUNK_BYTES as usize) {
             ingest.push(&mut state, chunk);
         }
         ingest.end(state);

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::columns::{scenario_index, Columns, NO_TIME};
-use crate::core::analyze::dims::{event_scenario, identity_type, job_key, system_name, Scenario};
+use crate::core::analyze::dims::{identity_type, system_name, Scenario};
 use crate::core::model::{Action, Event, Status, Store, Sym};
 
 /// Every filter the app and the CLI can set. Empty lists mean "any".
@@ -417,32 +417,6 @@ fn key_text(store: &Store, cols: &Columns, facet: Facet, id: usize) -> String {
         Facet::Cycle => store
             .str(cols.cycles.get(id).map_or(Sym::EMPTY, |c| c.1))
             .to_string(),
-        Facet::Time | Facet::Text | Facet::Finding => String::new(),
-    }
-}
-
-/// The value an event has for a facet, as the filter spells it.
-pub fn facet_value(
-    store: &Store,
-    e: &Event,
-    facet: Facet,
-    memo: &mut HashMap<(Facet, u32), String>,
-) -> String {
-    let sym_text = |memo: &mut HashMap<(Facet, u32), String>, sym: Sym, f: fn(&str) -> String| {
-        memo.entry((facet, sym.0))
-            .or_insert_with(|| f(store.str(sym)))
-            .clone()
-    };
-    match facet {
-        Facet::Status => e.status.as_str().to_string(),
-        Facet::Action => e.action.as_str().to_string(),
-        Facet::Job => sym_text(memo, job_key(e), |s| s.to_string()),
-        Facet::SourceSystem => sym_text(memo, e.source_system.name, |s| system_name(s).to_string()),
-        Facet::TargetSystem => sym_text(memo, e.target_system.name, |s| system_name(s).to_string()),
-        Facet::IdentityType => sym_text(memo, e.source.kind, identity_type),
-        Facet::ErrorCode => sym_text(memo, e.error_code, |s| s.to_string()),
-        Facet::Cycle => sym_text(memo, e.cycle_id, |s| s.to_string()),
-        Facet::Scenario => event_scenario(store, e).as_str().to_string(),
         Facet::Time | Facet::Text | Facet::Finding => String::new(),
     }
 }
