@@ -186,7 +186,7 @@ fn broken_json_gives_positioned_issues_and_the_records_around_them() {
         "invalid UTF-8",
         "u.json",
         &bad_utf8,
-        expect(2, "invalid unicode"),
+        expect(2, "invalid UTF-8"),
     );
 }
 

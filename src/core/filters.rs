@@ -42,7 +42,7 @@ pub fn findings_config(loc: &Location) -> crate::core::findings::FindingsConfig 
     let mut c = crate::core::findings::FindingsConfig::default();
     let num = |key: &str| {
         extra(loc, key)
-            .and_then(|v| v.trim().parse::<f64>().ok())
+            .and_then(|v| crate::core::number::parse_decimal(v.trim()))
             .filter(|v| v.is_finite() && *v > 0.0)
     };
     if let Some(v) = num("t_delete") {

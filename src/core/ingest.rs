@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::model::{EventDraft, ModifiedDraft, StepDraft, Store, Sym};
 use crate::core::parse::csv::CsvParser;
 use crate::core::parse::frame::{Frame, Framer, Pos};
-use crate::core::parse::record::{decode_item, decode_item_str, Item};
+use crate::core::parse::record::{decode_item, decode_item_str, Item, ItemError};
 use crate::core::sniff::{sniff, utf16_order, Format, Sniff, FORMATS_READ, SNIFF_BYTES};
 
 /// Issues kept per file; beyond this only counts by reason are kept.
@@ -986,7 +986,22 @@ fn on_frame(b: &mut Builder, file: u16, records: &mut u64, frame: Frame<'_>) {
                     Position::at(pos, Some(record)),
                     "this JSON object has none of the keys of a provisioning record".to_string(),
                 ),
-                Err(e) => {
+                Err(ItemError::NotUtf8 { at }) => {
+                    let before = bytes.get(..at).unwrap_or(bytes);
+                    let newlines = memchr::memchr_iter(b'\n', before).count() as u64;
+                    b.reject(
+                        file,
+                        Position {
+                            record: Some(record),
+                            line: Some(pos.line + newlines),
+                            byte: Some(pos.byte + at as u64),
+                        },
+                        "invalid UTF-8: the record holds bytes that are not text (an export saved \
+                         in another encoding, or damaged)"
+                            .to_string(),
+                    );
+                }
+                Err(ItemError::Json(e)) => {
                     // serde_json counts lines and columns within the item.
                     let line = pos.line + e.line().saturating_sub(1) as u64;
                     let byte = if e.line() <= 1 {

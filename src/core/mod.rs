@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod kb;
 pub mod lifecycle;
 pub mod model;
+pub mod number;
 pub mod parse;
 pub mod progress;
 pub mod pseudo;

@@ -819,8 +819,8 @@ fn read_event(row: &Row<'_, '_>, builder: &mut Builder, file: u16) -> Result<(),
             }
             Field::Duration => {
                 if !value.is_empty() {
-                    match value.parse::<f64>() {
-                        Ok(d) if d.is_finite() && d >= 0.0 => {
+                    match crate::core::number::parse_decimal(&value) {
+                        Some(d) if d.is_finite() && d >= 0.0 => {
                             draft.duration_ms = Some(d.min(f64::from(u32::MAX)) as u32);
                         }
                         _ => builder.issue(

@@ -31,14 +31,24 @@ pub enum Item<'a> {
 /// Decodes one JSON value: a record, or a page of records.
 ///
 /// The item is checked as UTF-8 once, as a whole, and then parsed as text, which spares the
-/// parser a check of every string on its own; an item that is not UTF-8 is parsed as bytes so
-/// that its error says where.
-pub fn decode_item(bytes: &[u8]) -> Result<Item<'_>, serde_json::Error> {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return decode_item_str(text);
+/// parser a check of every string on its own (and keeps one copy of the JSON decoder in the
+/// wasm). An item that is not UTF-8 is refused with where its first bad byte is.
+pub fn decode_item(bytes: &[u8]) -> Result<Item<'_>, ItemError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => decode_item_str(text).map_err(ItemError::Json),
+        Err(e) => Err(ItemError::NotUtf8 {
+            at: e.valid_up_to(),
+        }),
     }
-    let raw: RawRecord<'_> = serde_json::from_slice(bytes)?;
-    Ok(raw.into_item())
+}
+
+/// Why one framed JSON item could not be decoded.
+#[derive(Debug)]
+pub enum ItemError {
+    /// Not JSON, or not the JSON of a record; serde_json counts lines and columns in the item.
+    Json(serde_json::Error),
+    /// Not UTF-8 text: `at` is the item-relative offset of the first byte that is not.
+    NotUtf8 { at: usize },
 }
 
 /// Decodes one JSON value from text (a page element).
@@ -975,7 +985,7 @@ impl<'a> RawRecord<'a> {
             status,
             duration_ms: self
                 .duration
-                .and_then(|d| d.trim().parse::<f64>().ok())
+                .and_then(|d| crate::core::number::parse_decimal(d.trim()))
                 .filter(|d| d.is_finite() && *d >= 0.0)
                 .map(|d| d.min(u32::MAX as f64) as u32),
             error_code: pick(pe.code, se.code, self.result_signature),
