@@ -110,13 +110,13 @@ fmt:
 
 clippy:
 	$(call header,clippy (native))
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	$(call header,clippy (wasm32))
-	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --workspace --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 test-native:
 	$(call header,Native tests (core logic, core purity))
-	cargo test
+	cargo test --workspace
 
 test-browser:
 	$(call header,wasm-bindgen tests in headless Chromium)

@@ -1,4 +1,4 @@
-//! The core stays pure: no file under `src/core` names a browser or UI crate.
+//! The core stays pure: no file under `src/core` or `crates/` names a browser or UI crate.
 #![allow(
     clippy::unwrap_used,
     reason = "a test fails loudly on an unexpected error"
@@ -39,10 +39,16 @@ fn names(line: &str, word: &str) -> bool {
 
 #[test]
 fn core_names_no_browser_crate() {
-    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    rust_files(&core, &mut files);
+    rust_files(&root.join("src/core"), &mut files);
     assert!(files.len() > 5, "src/core should hold the core's files");
+    let before = files.len();
+    rust_files(&root.join("crates"), &mut files);
+    assert!(
+        files.len() > before,
+        "crates/ should hold the parser's files"
+    );
     let mut found = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();

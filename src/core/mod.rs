@@ -9,8 +9,6 @@ pub mod gen;
 pub mod ingest;
 pub mod kb;
 pub mod lifecycle;
-pub mod model;
-pub mod number;
 pub mod parse;
 pub mod progress;
 pub mod pseudo;
@@ -19,7 +17,10 @@ pub mod report_html;
 pub mod session;
 pub mod sniff;
 pub mod sort;
-pub mod time;
 pub mod url;
 pub mod view;
 pub mod wire;
+
+// The event model, its store, and the decoding of timestamps and numbers live in the
+// `provlens-parse` crate (crates/provlens-parse), compiled for speed in the browser build.
+pub use provlens_parse::{model, number, time};

@@ -1,5 +1,5 @@
 //! Parsers: one module per wire shape, each turning bytes into event drafts and positioned issues.
 
 pub mod csv;
-pub mod frame;
-pub mod record;
+// The JSON framer and record decoder: see crates/provlens-parse.
+pub use provlens_parse::{frame, record};

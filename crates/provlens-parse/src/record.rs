@@ -14,8 +14,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::core::model::{EventDraft, IdentityDraft, ModifiedDraft, StepDraft, SystemDraft, Text};
-use crate::core::time::parse_time_ms;
+use crate::model::{EventDraft, IdentityDraft, ModifiedDraft, StepDraft, SystemDraft, Text};
+use crate::time::parse_time_ms;
 
 /// What one JSON item turned out to be.
 #[derive(Debug)]
@@ -985,7 +985,7 @@ impl<'a> RawRecord<'a> {
             status,
             duration_ms: self
                 .duration
-                .and_then(|d| crate::core::number::parse_decimal(d.trim()))
+                .and_then(|d| crate::number::parse_decimal(d.trim()))
                 .filter(|d| d.is_finite() && *d >= 0.0)
                 .map(|d| d.min(u32::MAX as f64) as u32),
             error_code: pick(pe.code, se.code, self.result_signature),
