@@ -181,6 +181,26 @@ test('the demo data shows totals', async () => {
   await page.getByTestId('open-demo').waitFor();
 });
 
+test('the theme follows the system, and the toggle switches it either way', async () => {
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const LIGHT = 'rgb(246, 247, 249)';
+  const DARK = 'rgb(15, 18, 22)';
+  for (const [system, first, second] of [
+    ['light', LIGHT, DARK],
+    ['dark', DARK, LIGHT],
+  ]) {
+    await page.emulateMedia({ colorScheme: system });
+    await page.reload();
+    await page.getByTestId('dropzone').waitFor();
+    assert.equal(await background(), first, `system ${system}: the page starts ${system}`);
+    await page.getByTestId('theme-toggle').click();
+    assert.equal(await background(), second, `system ${system}: the toggle switches`);
+    await page.getByTestId('theme-toggle').click();
+    assert.equal(await background(), first, `system ${system}: and back`);
+  }
+  await page.waitForLoadState('networkidle');
+});
+
 test('the app works under a sub-path: the worker loads and a dropped file is analyzed', async () => {
   // dist/ served at /tools/provlens/ only: every other path answers 404, so any absolute URL
   // in the build would break the page.

@@ -406,6 +406,18 @@ test('findings: listed by severity with evidence, editable thresholds in the URL
   const items = page.getByTestId('finding');
   assert.equal(await items.count(), expected.findings.length, 'the app lists what provlens summary finds');
   const severities = await items.evaluateAll((els) => els.map((e) => e.dataset.severity));
+  // The dashboard's banner counts the severities present, most severe first.
+  const present = ['high', 'medium', 'low', 'info']
+    .map((s) => [severities.filter((x) => x === s).length, s])
+    .filter(([n]) => n > 0)
+    .map(([n, s]) => `${n} ${s}`);
+  await view('dashboard');
+  assert.equal(
+    (await page.getByTestId('dashboard-findings').textContent()).trim(),
+    `${severities.length} findings: ${present.join(', ')}. Open the findings`,
+  );
+  await view('findings');
+  await page.getByTestId('finding').first().waitFor();
   const rank = { high: 0, medium: 1, low: 2, info: 3 };
   assert.deepEqual([...severities].sort((a, b) => rank[a] - rank[b]), severities, 'most severe first');
   const kinds = new Set(await items.evaluateAll((els) => els.map((e) => e.dataset.kind)));

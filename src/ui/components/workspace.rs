@@ -242,11 +242,23 @@ pub fn Workspace(props: &WorkspaceProps) -> Html {
                 Callback::from(move |_: MouseEvent| go())
             };
             let banner = props.findings.as_ref().map(|items| {
-                let high = items.iter().filter(|i| i.finding.severity.as_str() == "high").count();
-                let medium = items.iter().filter(|i| i.finding.severity.as_str() == "medium").count();
+                let count = |s: &str| items.iter().filter(|i| i.finding.severity.as_str() == s).count();
+                let high = count("high");
+                // Only the severities present: "29 findings: 21 low, 8 info."
+                let by_severity: Vec<String> = ["high", "medium", "low", "info"]
+                    .into_iter()
+                    .map(|s| (count(s), s))
+                    .filter(|(n, _)| *n > 0)
+                    .map(|(n, s)| format!("{n} {s}"))
+                    .collect();
+                let text = match items.len() {
+                    0 => "No findings. ".to_string(),
+                    1 => format!("1 finding: {}. ", by_severity.join(", ")),
+                    n => format!("{n} findings: {}. ", by_severity.join(", ")),
+                };
                 html! {
                     <p class={classes!("notice", "findings-banner", (high > 0).then_some("alert"))} data-testid="dashboard-findings">
-                        { format!("{} findings: {high} high, {medium} medium. ", items.len()) }
+                        { text }
                         <button class="link" onclick={to_findings}>{"Open the findings"}</button>
                     </p>
                 }
