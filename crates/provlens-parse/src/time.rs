@@ -30,12 +30,17 @@ struct Stamp {
     year: i64,
     month: i64,
     day: i64,
+    clock: Clock,
+    /// East of UTC, in minutes.
+    offset_min: i64,
+}
+
+/// A time of day as written (24-hour).
+struct Clock {
     hour: i64,
     minute: i64,
     second: i64,
     milli: i64,
-    /// East of UTC, in minutes.
-    offset_min: i64,
 }
 
 impl Stamp {
@@ -48,13 +53,17 @@ impl Stamp {
             _ => return None,
         };
         // A second of 60 is a leap second: read, as chrono reads it, as a second past :59.
-        let fits = (1..=month_days).contains(&self.day)
-            && self.hour <= 23
-            && self.minute <= 59
-            && self.second <= 60;
+        let Clock {
+            hour,
+            minute,
+            second,
+            milli,
+        } = self.clock;
+        let fits =
+            (1..=month_days).contains(&self.day) && hour <= 23 && minute <= 59 && second <= 60;
         fits.then_some(())?;
         let days = days_from_civil(self.year, self.month, self.day);
-        let in_day = ((self.hour * 60 + self.minute) * 60 + self.second) * 1000 + self.milli;
+        let in_day = ((hour * 60 + minute) * 60 + second) * 1000 + milli;
         Some(days * 86_400_000 + in_day - self.offset_min * 60_000)
     }
 }
@@ -128,16 +137,22 @@ impl Cursor<'_> {
         }
     }
 
-    /// `HH:MM[:SS[.fff]]`: hour, minute, second, milliseconds.
-    fn clock(&mut self, hour_digits: usize) -> Option<(i64, i64, i64, i64)> {
+    /// `HH:MM[:SS[.fff]]`.
+    fn clock(&mut self, hour_digits: usize) -> Option<Clock> {
         let hour = self.number(hour_digits, 2)?;
         self.eat(b':').then_some(())?;
         let minute = self.number(2, 2)?;
-        if !self.eat(b':') {
-            return Some((hour, minute, 0, 0));
-        }
-        let second = self.number(2, 2)?;
-        Some((hour, minute, second, self.fraction_ms()?))
+        let (second, milli) = if self.eat(b':') {
+            (self.number(2, 2)?, self.fraction_ms()?)
+        } else {
+            (0, 0)
+        };
+        Some(Clock {
+            hour,
+            minute,
+            second,
+            milli,
+        })
     }
 
     /// `+HH:MM`, `+HHMM` or `-…`, as minutes east of UTC.
@@ -190,16 +205,13 @@ fn iso(c: &mut Cursor<'_>) -> Option<Stamp> {
     let day = c.number(2, 2)?;
     matches!(c.peek(), Some(b'T' | b't' | b' ')).then_some(())?;
     c.i += 1;
-    let (hour, minute, second, milli) = c.clock(2)?;
+    let clock = c.clock(2)?;
     let offset_min = c.iso_zone()?;
     Some(Stamp {
         year,
         month,
         day,
-        hour,
-        minute,
-        second,
-        milli,
+        clock,
         offset_min,
     })
 }
@@ -212,7 +224,7 @@ fn us(c: &mut Cursor<'_>) -> Option<Stamp> {
     let year = c.number(4, 4)?;
     c.eat(b',');
     c.eat(b' ').then_some(())?;
-    let (mut hour, minute, second, milli) = c.clock(1)?;
+    let mut clock = c.clock(1)?;
     let mut offset_min = 0;
     if c.eat(b' ') {
         let rest = c.b.get(c.i..).unwrap_or_default();
@@ -220,8 +232,8 @@ fn us(c: &mut Cursor<'_>) -> Option<Stamp> {
         match meridiem.as_deref() {
             Some(m @ (b"AM" | b"PM")) => {
                 // 12-hour clock: 12 AM is midnight, 12 PM noon.
-                (1..=12).contains(&hour).then_some(())?;
-                hour = hour % 12 + if m == b"PM" { 12 } else { 0 };
+                (1..=12).contains(&clock.hour).then_some(())?;
+                clock.hour = clock.hour % 12 + if m == b"PM" { 12 } else { 0 };
                 c.i += 2;
                 if c.eat(b' ') {
                     offset_min = c.offset()?;
@@ -234,10 +246,7 @@ fn us(c: &mut Cursor<'_>) -> Option<Stamp> {
         year,
         month,
         day,
-        hour,
-        minute,
-        second,
-        milli,
+        clock,
         offset_min,
     })
 }
