@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { launchChromium } from './chromium.mjs';
+import { serveAndLaunch, watchPage } from './chromium.mjs';
 import { startServer } from '../tools/serve.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,8 +22,7 @@ let page;
 let problems;
 
 before(async () => {
-  ({ server, url: baseUrl } = await startServer(join(ROOT, 'dist')));
-  browser = await launchChromium();
+  ({ server, baseUrl, browser } = await serveAndLaunch(join(ROOT, 'dist')));
   await mkdir(OUT, { recursive: true });
 });
 
@@ -33,18 +32,8 @@ after(async () => {
 });
 
 beforeEach(async () => {
-  problems = [];
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    const local = url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1';
-    if (!local) problems.push(`request to another origin: ${r.url()}`);
-  });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  problems = watchPage(page, []);
   await page.goto(baseUrl);
   await page.getByTestId('dropzone').waitFor();
   // The app starts its worker at once; let it finish loading so that a test leaving the page

@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './chromium.mjs';
-import { startServer } from '../tools/serve.mjs';
+import { serveAndLaunch, watchPage } from './chromium.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'e2e/out');
@@ -88,8 +87,7 @@ let problems;
 let dialogs;
 
 before(async () => {
-  ({ server, url: baseUrl } = await startServer(join(ROOT, 'dist')));
-  browser = await launchChromium();
+  ({ server, baseUrl, browser } = await serveAndLaunch(join(ROOT, 'dist')));
   await mkdir(OUT, { recursive: true });
 });
 
@@ -106,16 +104,10 @@ beforeEach(async () => {
     dialogs.push(d.message());
     await d.dismiss();
   });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
+  watchPage(page, problems);
   page.on('request', (r) => {
-    const url = new URL(r.url());
-    const local = url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1';
-    if (!local) problems.push(`request to another origin: ${r.url()}`);
     // A request for `x` would be the injected <img> loading.
-    if (url.pathname.endsWith('/x')) problems.push(`injected image requested: ${r.url()}`);
+    if (new URL(r.url()).pathname.endsWith('/x')) problems.push(`injected image requested: ${r.url()}`);
   });
   await page.goto(baseUrl);
   await page.getByTestId('dropzone').waitFor();

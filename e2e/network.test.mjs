@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, watchPage } from './chromium.mjs';
 import { startServer } from '../tools/serve.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,10 +65,7 @@ function recorder(context, page) {
   context.on('request', record('context'));
   page.on('request', record('page'));
   page.on('worker', (w) => log.requests.push({ phase: log.phase, url: w.url(), source: 'worker-created' }));
-  page.on('pageerror', (e) => log.problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') log.problems.push(`console error: ${m.text()}`);
-  });
+  watchPage(page, log.problems, { requests: false });
   return log;
 }
 

@@ -10,8 +10,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launchChromium } from './chromium.mjs';
-import { startServer } from '../tools/serve.mjs';
+import { serveAndLaunch } from './chromium.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'e2e/out');
@@ -34,8 +33,7 @@ before(async () => {
   };
   if (!existsSync(FILE)) generate(EVENTS, PERF);
   if (!existsSync(FILE_100K)) generate(EVENTS_100K, dirname(FILE_100K));
-  ({ server, url: baseUrl } = await startServer(join(ROOT, 'dist')));
-  browser = await launchChromium();
+  ({ server, baseUrl, browser } = await serveAndLaunch(join(ROOT, 'dist')));
 });
 
 after(async () => {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, watchPage } from './chromium.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'e2e/out');
@@ -46,10 +46,8 @@ test('provlens.html analyzes an export from file://, worker included, with no ne
   const requests = [];
   const problems = [];
   context.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
+  // Requests are counted below; from file:// every one of them is a problem.
+  watchPage(page, problems, { requests: false });
   const url = pathToFileURL(FILE).href;
   await page.goto(url);
   await page.getByTestId('dropzone').waitFor();

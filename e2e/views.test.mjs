@@ -7,8 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './chromium.mjs';
-import { startServer } from '../tools/serve.mjs';
+import { serveAndLaunch, watchPage } from './chromium.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'e2e/out');
@@ -56,8 +55,7 @@ before(async () => {
   }
   assert.ok(groups['Graph pages'].length > 1, 'several Graph pages');
   assert.equal(groups['portal CSV (three files)'].length, 3);
-  ({ server, url: baseUrl } = await startServer(join(ROOT, 'dist')));
-  browser = await launchChromium();
+  ({ server, baseUrl, browser } = await serveAndLaunch(join(ROOT, 'dist')));
   await mkdir(OUT, { recursive: true });
 });
 
@@ -72,15 +70,7 @@ beforeEach(async () => {
   // is covered by app.test.mjs, which visits every view with it in force.
   context = await browser.newContext({ viewport: { width: 1360, height: 900 }, bypassCSP: true, acceptDownloads: true });
   page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    const local = url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1';
-    if (!local) problems.push(`request to another origin: ${r.url()}`);
-  });
+  watchPage(page, problems);
   await page.goto(baseUrl);
   await page.getByTestId('dropzone').waitFor();
 });
