@@ -32,7 +32,6 @@ pub struct ReportFinding {
 
 /// The findings engine's results as the report lists them, with their evidence in words.
 pub fn report_findings(found: &[crate::core::findings::Finding]) -> Vec<ReportFinding> {
-    use crate::core::findings::Figure;
     found
         .iter()
         .map(|f| {
@@ -57,12 +56,8 @@ pub fn report_findings(found: &[crate::core::findings::Finding]) -> Vec<ReportFi
                 evidence.push(format!("Identities: {}{tail}", e.identities.join(", ")));
             }
             for (k, v) in &e.figures {
-                let v = match v {
-                    Figure::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-                    Figure::Number(n) => format!("{n:.3}"),
-                    Figure::Text(t) => t.clone(),
-                };
-                evidence.push(format!("{k}: {v}"));
+                let (label, value) = v.display(k);
+                evidence.push(format!("{label}: {value}"));
             }
             if !e.event_ids.is_empty() {
                 let shown: Vec<&str> = e.event_ids.iter().take(20).map(String::as_str).collect();

@@ -294,6 +294,55 @@ pub enum Figure {
     Text(String),
 }
 
+impl Figure {
+    /// The figure as a reader sees it in the findings view and the audit report: a label from
+    /// its key (`typical_interval_ms` → "Typical interval", `sla_h` → "SLA") and its value in the key's unit
+    /// (`_ms` and `_h` as durations, `_share` as a percentage of 1, `_percent` as a
+    /// percentage; counts as whole numbers, other numbers to two decimals).
+    pub fn display(&self, key: &str) -> (String, String) {
+        let (stem, unit) = ["_ms", "_h", "_share", "_percent"]
+            .into_iter()
+            .find_map(|u| key.strip_suffix(u).map(|stem| (stem, u)))
+            .unwrap_or((key, ""));
+        let mut words: Vec<&str> = stem
+            .split('_')
+            .map(|w| match w {
+                "sla" => "SLA",
+                "id" => "ID",
+                w => w,
+            })
+            .collect();
+        if unit == "_share" {
+            words.push("share");
+        }
+        let mut label = words.join(" ");
+        if let Some(first) = label.get(..1) {
+            label = first.to_uppercase() + label.get(1..).unwrap_or_default();
+        }
+        let value = match (self, unit) {
+            (Figure::Text(t), _) => t.clone(),
+            (Figure::Number(n), "_ms") => crate::core::time::format_duration_ms(*n as i64),
+            (Figure::Number(n), "_h") => {
+                crate::core::time::format_duration_ms((n * 3_600_000.0) as i64)
+            }
+            (Figure::Number(n), "_share") => percent(n * 100.0),
+            (Figure::Number(n), "_percent") => percent(*n),
+            (Figure::Number(n), _) if n.fract() == 0.0 => format!("{n:.0}"),
+            (Figure::Number(n), _) => format!("{n:.2}"),
+        };
+        (label, value)
+    }
+}
+
+/// `12.5 %`, `40 %`: one decimal unless the percentage is whole.
+fn percent(p: f64) -> String {
+    if p.fract() == 0.0 {
+        format!("{p:.0} %")
+    } else {
+        format!("{p:.1} %")
+    }
+}
+
 /// `Figure` with its variant written out, for encodings that are not human-readable (written
 /// by `Figure::serialize` with the same variant names and indices).
 #[derive(Deserialize)]
@@ -474,4 +523,41 @@ pub fn sort(findings: &mut [Finding]) {
 /// True when any finding is at or above `level`.
 pub fn any_at_or_above(findings: &[Finding], level: Severity) -> bool {
     findings.iter().any(|f| f.severity >= level)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Figure;
+
+    #[test]
+    fn figures_read_in_their_units() {
+        let show = |key: &str, f: Figure| f.display(key);
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            show("typical_interval_ms", Figure::Number(2_400_000.0)),
+            pair("Typical interval", "40 min")
+        );
+        assert_eq!(
+            show("latency_h", Figure::Number(46.67)),
+            pair("Latency", "1 d 22 h")
+        );
+        assert_eq!(show("sla_h", Figure::Number(1.0)), pair("SLA", "1 h"));
+        assert_eq!(
+            show("late_share", Figure::Number(0.125)),
+            pair("Late share", "12.5 %")
+        );
+        assert_eq!(
+            show("failure_percent", Figure::Number(59.0)),
+            pair("Failure", "59 %")
+        );
+        assert_eq!(show("flips", Figure::Number(4.0)), pair("Flips", "4"));
+        assert_eq!(
+            show("robust_z", Figure::Number(7.256)),
+            pair("Robust z", "7.26")
+        );
+        assert_eq!(
+            show("error_code", Figure::Text("TooManyRequests".into())),
+            pair("Error code", "TooManyRequests")
+        );
+    }
 }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::core::filters::THRESHOLDS;
 use crate::core::findings::kql::alert_rule_arm_with;
-use crate::core::findings::{Figure, FindingsConfig};
+use crate::core::findings::FindingsConfig;
 use crate::core::session::FindingItem;
 
 #[derive(Properties, PartialEq)]
@@ -22,14 +22,6 @@ pub struct FindingsViewProps {
     pub on_threshold: Callback<(String, String)>,
     /// The thresholds in force, for the alert rules.
     pub config: FindingsConfig,
-}
-
-fn figure_text(f: &Figure) -> String {
-    match f {
-        Figure::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Figure::Number(n) => format!("{n:.2}"),
-        Figure::Text(t) => t.clone(),
-    }
 }
 
 #[component]
@@ -128,7 +120,10 @@ pub fn FindingsView(props: &FindingsViewProps) -> Html {
                                         }
                                     </dd>
                                 }
-                                { for e.figures.iter().map(|(k, v)| html! { <><dt>{ k.replace('_', " ") }</dt><dd>{ figure_text(v) }</dd></> }) }
+                                { for e.figures.iter().map(|(k, v)| {
+                                    let (label, value) = v.display(k);
+                                    html! { <><dt>{ label }</dt><dd>{ value }</dd></> }
+                                }) }
                             </dl>
                             <p><strong>{"Recommended action: "}</strong>{ &f.recommended_action }</p>
                             <details class="kql">
