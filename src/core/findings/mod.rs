@@ -531,33 +531,32 @@ mod tests {
 
     #[test]
     fn figures_read_in_their_units() {
-        let show = |key: &str, f: Figure| f.display(key);
-        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
-        assert_eq!(
-            show("typical_interval_ms", Figure::Number(2_400_000.0)),
-            pair("Typical interval", "40 min")
-        );
-        assert_eq!(
-            show("latency_h", Figure::Number(46.67)),
-            pair("Latency", "1 d 22 h")
-        );
-        assert_eq!(show("sla_h", Figure::Number(1.0)), pair("SLA", "1 h"));
-        assert_eq!(
-            show("late_share", Figure::Number(0.125)),
-            pair("Late share", "12.5 %")
-        );
-        assert_eq!(
-            show("failure_percent", Figure::Number(59.0)),
-            pair("Failure", "59 %")
-        );
-        assert_eq!(show("flips", Figure::Number(4.0)), pair("Flips", "4"));
-        assert_eq!(
-            show("robust_z", Figure::Number(7.256)),
-            pair("Robust z", "7.26")
-        );
-        assert_eq!(
-            show("error_code", Figure::Text("TooManyRequests".into())),
-            pair("Error code", "TooManyRequests")
-        );
+        let n = Figure::Number;
+        for (key, figure, label, value) in [
+            (
+                "typical_interval_ms",
+                n(2_400_000.0),
+                "Typical interval",
+                "40 min",
+            ),
+            ("latency_h", n(46.67), "Latency", "1 d 22 h"),
+            ("sla_h", n(1.0), "SLA", "1 h"),
+            ("late_share", n(0.125), "Late share", "12.5 %"),
+            ("failure_percent", n(59.0), "Failure", "59 %"),
+            ("flips", n(4.0), "Flips", "4"),
+            ("robust_z", n(7.256), "Robust z", "7.26"),
+            (
+                "error_code",
+                Figure::Text("TooManyRequests".into()),
+                "Error code",
+                "TooManyRequests",
+            ),
+        ] {
+            assert_eq!(
+                figure.display(key),
+                (label.to_string(), value.to_string()),
+                "{key}"
+            );
+        }
     }
 }
