@@ -410,5 +410,33 @@ fn the_command_line_reads_and_hashes_files_on_two_threads() {
         empty.map(|f| f.sha256.as_str()),
         Some("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     );
+
+    // A file that cannot be opened, and a directory that opens but cannot be read, between
+    // readable ones: they are left out and every other file keeps its own events and hash.
+    let mut gaps = vec![dir.join("missing.json"), paths[0].clone(), dir.clone()];
+    gaps.extend(paths.iter().skip(1).cloned());
+    let loaded = provlens::cli::load(&gaps);
+    // The same events, each from the file of the same name (the unread ones shift the indices).
+    use provlens::core::model::Event;
+    let by_name = |d: &DataSet| -> Vec<(String, Event)> {
+        let name = |i: u16| d.files.get(usize::from(i)).map(|f| f.name.clone());
+        let events = d.store.events.iter().cloned();
+        events
+            .map(|e| (name(e.file).unwrap_or_default(), Event { file: 0, ..e }))
+            .collect()
+    };
+    assert!(
+        by_name(&loaded) == by_name(&in_memory),
+        "the same events from the same files"
+    );
+    let read_files: Vec<_> = loaded
+        .files
+        .iter()
+        .filter(|f| !f.sha256.is_empty())
+        .collect();
+    assert_eq!(read_files.len(), in_memory.files.len());
+    for (got, want) in read_files.iter().zip(&in_memory.files) {
+        assert_eq!((&got.name, &got.sha256), (&want.name, &want.sha256));
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

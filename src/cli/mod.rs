@@ -742,41 +742,66 @@ pub fn exit_code(data: &DataSet) -> ExitCode {
 
 /// Reads files from disk in chunks into one data set.
 ///
-/// A second thread reads each file and hashes it (SHA-256, for the audit report) while this
-/// one parses the chunk before: reading and hashing were a sixth of the load time.
+/// A second thread reads the files one after another and hashes them (SHA-256, for the audit
+/// report) while this one parses: reading and hashing were a sixth of the load time. It does
+/// not wait at a file's end, so the next file (a Graph export is many page files) is already
+/// being read while the last chunks of this one are parsed.
 pub fn load(paths: &[PathBuf]) -> DataSet {
     let mut ingest = Ingest::default().hash_files(false);
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let mut state = ingest.begin(&name, size);
-        match File::open(path) {
-            Ok(file) => {
-                let read = std::thread::scope(|scope| {
-                    let (full_tx, full) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS_AHEAD);
-                    let (free, free_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-                    let reader = scope.spawn(move || read_and_hash(file, &full_tx, &free_rx));
-                    for chunk in full {
-                        ingest.push(&mut state, &chunk);
-                        // The reader has stopped when this fails; the buffer is dropped.
-                        let _ = free.send(chunk);
+    std::thread::scope(|scope| {
+        let (full_tx, full) = std::sync::mpsc::sync_channel::<FromReader>(CHUNKS_AHEAD);
+        let (free, free_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || read_files(paths, &full_tx, &free_rx));
+        let mut read = full.iter();
+        for path in paths {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string());
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            let mut state = ingest.begin(&name, size);
+            match read.next() {
+                Some(FromReader::Opened) => loop {
+                    match read.next() {
+                        Some(FromReader::Chunk(chunk)) => {
+                            ingest.push(&mut state, &chunk);
+                            // The reader has stopped when this fails; the buffer is dropped.
+                            let _ = free.send(chunk);
+                        }
+                        Some(FromReader::Done(Ok(sha256))) => {
+                            ingest.set_sha256(&state, sha256);
+                            break;
+                        }
+                        Some(FromReader::Done(Err(e))) => {
+                            eprintln!("provlens: {}: read error: {e}", path.display());
+                            break;
+                        }
+                        Some(FromReader::Opened | FromReader::Failed(_)) | None => {
+                            eprintln!("provlens: {}: the reading thread failed", path.display());
+                            break;
+                        }
                     }
-                    reader.join()
-                });
-                match read {
-                    Ok(Ok(sha256)) => ingest.set_sha256(&state, sha256),
-                    Ok(Err(e)) => eprintln!("provlens: {}: read error: {e}", path.display()),
-                    Err(_) => eprintln!("provlens: {}: the reading thread failed", path.display()),
+                },
+                Some(FromReader::Failed(e)) => eprintln!("provlens: {}: {e}", path.display()),
+                Some(FromReader::Chunk(_) | FromReader::Done(_)) | None => {
+                    eprintln!("provlens: {}: the reading thread failed", path.display());
                 }
             }
-            Err(e) => eprintln!("provlens: {}: {e}", path.display()),
+            ingest.end(state);
         }
-        ingest.end(state);
-    }
+    });
     ingest.finish()
+}
+
+/// What the reading thread sends, for each file in turn: `Opened`, its chunks and `Done`, or
+/// `Failed`.
+enum FromReader {
+    Opened,
+    Chunk(Vec<u8>),
+    /// The file's SHA-256 in lowercase hex, or why reading it stopped.
+    Done(io::Result<String>),
+    /// The file could not be opened.
+    Failed(io::Error),
 }
 
 /// Chunks read ahead of the parser.
@@ -785,11 +810,34 @@ const CHUNKS_AHEAD: usize = 2;
 /// Size of one chunk read from disk.
 const CHUNK_BYTES: usize = 4 << 20;
 
+/// Reads every file in turn for [`load`], reusing the buffers that come back on `free`.
+fn read_files(
+    paths: &[PathBuf],
+    full: &std::sync::mpsc::SyncSender<FromReader>,
+    free: &std::sync::mpsc::Receiver<Vec<u8>>,
+) {
+    for path in paths {
+        let sent = match File::open(path) {
+            Ok(file) => {
+                full.send(FromReader::Opened).is_ok() && {
+                    let hashed = read_and_hash(file, full, free);
+                    full.send(FromReader::Done(hashed)).is_ok()
+                }
+            }
+            Err(e) => full.send(FromReader::Failed(e)).is_ok(),
+        };
+        if !sent {
+            // The parser has stopped listening.
+            return;
+        }
+    }
+}
+
 /// Reads a file in chunks, sending each to `full` (reusing buffers that come back on `free`),
 /// and returns its SHA-256 in lowercase hex.
 fn read_and_hash(
     mut file: File,
-    full: &std::sync::mpsc::SyncSender<Vec<u8>>,
+    full: &std::sync::mpsc::SyncSender<FromReader>,
     free: &std::sync::mpsc::Receiver<Vec<u8>>,
 ) -> io::Result<String> {
     use sha2::Digest;
@@ -808,7 +856,7 @@ fn read_and_hash(
         }
         buf.truncate(n);
         hasher.update(&buf);
-        if full.send(buf).is_err() {
+        if full.send(FromReader::Chunk(buf)).is_err() {
             break;
         }
     }
