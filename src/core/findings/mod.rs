@@ -315,9 +315,11 @@ impl Figure {
         if unit == "_share" {
             words.push("share");
         }
+        // Keys are ASCII snake case (ASCII case mapping also keeps the Unicode tables out of
+        // the wasm).
         let mut label = words.join(" ");
-        if let Some(first) = label.get(..1) {
-            label = first.to_uppercase() + label.get(1..).unwrap_or_default();
+        if let Some(first) = label.get_mut(..1) {
+            first.make_ascii_uppercase();
         }
         let value = match (self, unit) {
             (Figure::Text(t), _) => t.clone(),
