@@ -266,8 +266,14 @@ impl Sym {
 /// Interns strings; index 0 is always the empty string.
 #[derive(Clone, Debug)]
 pub struct Interner {
-    strings: Vec<Box<str>>,
-    /// (hash, index into `strings`): the hash is kept so that growing the table never reads
+    /// The text of every string, in blocks of [`BLOCK`] bytes (a longer string has a block of
+    /// its own): one allocation per block instead of one per string, neighbours in memory, and
+    /// no copy of the text when it grows (a doubling buffer would copy it all, and hold both
+    /// copies at once, at the peak of a large load).
+    blocks: Vec<String>,
+    /// Where string `i` is: its block, start and length. String 0 is the empty string.
+    spans: Vec<Span>,
+    /// (hash, index into `spans`): the hash is kept so that growing the table never reads
     /// the strings again.
     index: hashbrown::HashTable<(u64, u32)>,
     /// All strings lowercased end to end, built on the first search after the last change.
@@ -283,14 +289,35 @@ struct SearchIndex {
     starts: Vec<usize>,
 }
 
+/// A string's place in the interner's blocks.
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    block: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Size of one block of interned text.
+const BLOCK: usize = 1 << 20;
+
 impl Default for Interner {
     fn default() -> Self {
         Interner {
-            strings: vec!["".into()],
+            blocks: Vec::new(),
+            spans: vec![Span::default()],
             index: hashbrown::HashTable::new(),
             search: std::sync::OnceLock::new(),
         }
     }
+}
+
+/// The text of `span` in `blocks`.
+fn text_of(blocks: &[String], span: Span) -> &str {
+    let start = span.start as usize;
+    blocks
+        .get(span.block as usize)
+        .and_then(|b| b.get(start..start + span.len as usize))
+        .unwrap_or_default()
 }
 
 impl Interner {
@@ -299,14 +326,37 @@ impl Interner {
             return Sym::EMPTY;
         }
         let hash = hash_str(s);
-        let strings = &self.strings;
-        let eq =
-            |&(h, i): &(u64, u32)| h == hash && strings.get(i as usize).is_some_and(|t| **t == *s);
+        let (blocks, spans) = (&self.blocks, &self.spans);
+        let eq = |&(h, i): &(u64, u32)| {
+            h == hash
+                && spans
+                    .get(i as usize)
+                    .is_some_and(|&t| text_of(blocks, t) == s)
+        };
         if let Some(&(_, i)) = self.index.find(hash, eq) {
             return Sym(i);
         }
-        let i = u32::try_from(self.strings.len()).unwrap_or(u32::MAX);
-        self.strings.push(s.into());
+        let i = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= s.len());
+        if !fits {
+            self.blocks.push(String::with_capacity(s.len().max(BLOCK)));
+        }
+        let block = self.blocks.len() - 1;
+        let start = self.blocks.last().map_or(0, String::len);
+        if let Some(b) = self.blocks.last_mut() {
+            b.push_str(s);
+        }
+        // Offsets within a block and lengths fit: a block holds at most one string longer
+        // than BLOCK, and no string reaches 4 GB (the parser's records are far smaller).
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.spans.push(Span {
+            block: to_u32(block),
+            start: to_u32(start),
+            len: to_u32(s.len()),
+        });
         self.index.insert_unique(hash, (hash, i), |&(h, _)| h);
         if self.search.get().is_some() {
             self.search = std::sync::OnceLock::new();
@@ -316,15 +366,15 @@ impl Interner {
 
     /// For every symbol, whether its text contains `needle` (case-insensitive).
     pub fn matching(&self, needle: &str) -> Vec<bool> {
-        let mut hits = vec![false; self.strings.len()];
+        let mut hits = vec![false; self.spans.len()];
         let needle = needle.to_lowercase().replace('\0', "");
         if needle.is_empty() {
             return hits;
         }
         let index = self.search.get_or_init(|| {
-            let mut text = Vec::with_capacity(self.text_bytes() + self.strings.len());
-            let mut starts = Vec::with_capacity(self.strings.len() + 1);
-            for s in &self.strings {
+            let mut text = Vec::with_capacity(self.text_bytes() + self.spans.len());
+            let mut starts = Vec::with_capacity(self.spans.len() + 1);
+            for s in self.spans.iter().map(|&span| text_of(&self.blocks, span)) {
                 starts.push(text.len());
                 if s.is_ascii() {
                     text.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
@@ -356,30 +406,42 @@ impl Interner {
         if s.is_empty() {
             return Some(Sym::EMPTY);
         }
-        let strings = &self.strings;
+        let (blocks, spans) = (&self.blocks, &self.spans);
         let hash = hash_str(s);
         self.index
             .find(hash, |&(h, i)| {
-                h == hash && strings.get(i as usize).is_some_and(|t| **t == *s)
+                h == hash
+                    && spans
+                        .get(i as usize)
+                        .is_some_and(|&t| text_of(blocks, t) == s)
             })
             .map(|&(_, i)| Sym(i))
     }
 
     pub fn resolve(&self, sym: Sym) -> &str {
-        self.strings.get(sym.0 as usize).map_or("", |s| s)
+        self.spans
+            .get(sym.0 as usize)
+            .map_or("", |&span| text_of(&self.blocks, span))
     }
 
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.strings.len() <= 1
+        self.spans.len() <= 1
     }
 
-    /// Bytes held by the interned text (an estimate for memory reporting).
+    /// Bytes of interned text.
     pub fn text_bytes(&self) -> usize {
-        self.strings.iter().map(|s| s.len()).sum()
+        self.blocks.iter().map(String::len).sum()
+    }
+
+    /// Bytes the interner holds: text blocks, spans and the hash table.
+    pub fn heap_bytes(&self) -> usize {
+        self.blocks.iter().map(String::capacity).sum::<usize>()
+            + self.spans.capacity() * std::mem::size_of::<Span>()
+            + self.index.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 }
 
@@ -689,8 +751,7 @@ impl Store {
             + self.steps.capacity() * std::mem::size_of::<Step>()
             + self.details.capacity() * std::mem::size_of::<(Sym, Sym)>()
             + self.modified.capacity() * std::mem::size_of::<Modified>()
-            + self.strings.text_bytes()
-            + self.strings.len() * (std::mem::size_of::<Box<str>>() + 16)
+            + self.strings.heap_bytes()
     }
 }
 
