@@ -3,9 +3,8 @@
 //! The lifecycle analysis chains each person's accounts across jobs. Its orphans (leavers still
 //! enabled downstream) become one finding per downstream system (or set of systems), listing
 //! the people, so a broken leaver flow into one app reads as one problem with its scale, not
-//! hundreds of lines;
-//! its SLA breaches map one to one onto findings. `check` and the app list them alongside the
-//! other rules.
+//! hundreds of lines; its SLA breaches map one to one onto findings. `check` and the app list
+//! them alongside the other rules.
 
 use crate::core::findings::{
     kql, Evidence, Figure, Finding, FindingKind, FindingsConfig, Severity,
@@ -19,6 +18,27 @@ fn severity(s: lifecycle::Severity) -> Severity {
         lifecycle::Severity::Medium => Severity::Medium,
         lifecycle::Severity::Low => Severity::Low,
     }
+}
+
+/// The figures every lifecycle finding carries: the wait and the SLA in hours, the systems
+/// and the kind of lifecycle problem.
+fn figures(
+    latency_ms: i64,
+    sla_ms: i64,
+    systems: String,
+    kind: IssueKind,
+) -> std::collections::BTreeMap<String, Figure> {
+    let hours = |ms: i64| Figure::Number(ms as f64 / 3_600_000.0);
+    // Inserted one by one: collecting into a BTreeMap would compile another copy of the sort.
+    let mut figures = std::collections::BTreeMap::new();
+    figures.insert("latency_h".to_string(), hours(latency_ms));
+    figures.insert("sla_h".to_string(), hours(sla_ms));
+    figures.insert("systems".to_string(), Figure::Text(systems));
+    figures.insert(
+        "lifecycle".to_string(),
+        Figure::Text(kind.as_str().to_string()),
+    );
+    figures
 }
 
 fn finding(store: &Store, issue: &LifecycleIssue, config: &FindingsConfig) -> Finding {
@@ -44,22 +64,11 @@ fn finding(store: &Store, issue: &LifecycleIssue, config: &FindingsConfig) -> Fi
         }
     }
     crate::core::sort::sort(&mut times);
-    let mut figures = std::collections::BTreeMap::new();
-    figures.insert(
-        "latency_h".to_string(),
-        Figure::Number(issue.latency_ms as f64 / 3_600_000.0),
-    );
-    figures.insert(
-        "sla_h".to_string(),
-        Figure::Number(issue.sla_ms as f64 / 3_600_000.0),
-    );
-    figures.insert(
-        "systems".to_string(),
-        Figure::Text(issue.systems.join(", ")),
-    );
-    figures.insert(
-        "lifecycle".to_string(),
-        Figure::Text(issue.kind.as_str().to_string()),
+    let figures = figures(
+        issue.latency_ms,
+        issue.sla_ms,
+        issue.systems.join(", "),
+        issue.kind,
     );
     Finding {
         kind,
@@ -162,21 +171,8 @@ fn system_finding(
     } else {
         String::new()
     };
-    let mut figures = std::collections::BTreeMap::new();
-    figures.insert(
-        "latency_h".to_string(),
-        Figure::Number(longest as f64 / 3_600_000.0),
-    );
-    figures.insert(
-        "sla_h".to_string(),
-        Figure::Number(sla as f64 / 3_600_000.0),
-    );
-    figures.insert("systems".to_string(), Figure::Text(system.to_string()));
+    let mut figures = figures(longest, sla, system.to_string(), IssueKind::OrphanedAccess);
     figures.insert("leavers".to_string(), Figure::Number(n as f64));
-    figures.insert(
-        "lifecycle".to_string(),
-        Figure::Text(IssueKind::OrphanedAccess.as_str().to_string()),
-    );
     let kept: Vec<u32> = events.iter().take(cap).map(|&(_, i)| i).collect();
     Finding {
         kind: FindingKind::OrphanedAccess,
