@@ -99,7 +99,7 @@ fn scale(mantissa: u64, exp10: i64) -> f64 {
     }
     let m = mantissa as f64;
     if (-22..=22).contains(&exp10) {
-        let p = pow10(exp10.unsigned_abs() as u32);
+        let p = pow10(exp10.unsigned_abs() as i32);
         return if exp10 < 0 { m / p } else { m * p };
     }
     if exp10 > 308 + 19 {
@@ -111,17 +111,14 @@ fn scale(mantissa: u64, exp10: i64) -> f64 {
     // Two steps keep the intermediate power finite for the smallest values.
     let e = exp10 as i32;
     if e < 0 {
-        m / pow10_f(-e / 2) / pow10_f(-e - (-e / 2))
+        m / pow10(-e / 2) / pow10(-e - (-e / 2))
     } else {
-        m * pow10_f(e / 2) * pow10_f(e - e / 2)
+        m * pow10(e / 2) * pow10(e - e / 2)
     }
 }
 
-fn pow10(n: u32) -> f64 {
-    10f64.powi(n as i32)
-}
-
-fn pow10_f(n: i32) -> f64 {
+/// 10^n; exact up to n = 22 (each product on the way is exactly representable).
+fn pow10(n: i32) -> f64 {
     10f64.powi(n)
 }
 

@@ -365,46 +365,49 @@ mod tests {
     /// must agree with it on every time the exports write.
     fn chrono_parse(text: &str) -> Option<i64> {
         let t = text.trim().trim_start_matches('\u{feff}');
+        // The first format that reads `t`, without an offset (UTC) or with one.
+        let naive = |formats: &[&str]| {
+            formats.iter().find_map(|f| {
+                let n = NaiveDateTime::parse_from_str(t, f).ok()?;
+                Some(Utc.from_utc_datetime(&n).timestamp_millis())
+            })
+        };
+        let offset = |formats: &[&str]| {
+            formats.iter().find_map(|f| {
+                DateTime::parse_from_str(t, f)
+                    .ok()
+                    .map(|d| d.timestamp_millis())
+            })
+        };
         if t.len() >= 10 && t.as_bytes()[4] == b'-' {
-            if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-                return Some(dt.timestamp_millis());
-            }
-            for fmt in [
-                "%Y-%m-%dT%H:%M:%S%.f",
-                "%Y-%m-%d %H:%M:%S%.f",
-                "%Y-%m-%dT%H:%M",
-                "%Y-%m-%d %H:%M:%S%.fZ",
-                "%Y-%m-%d %H:%M:%S%.f %Z",
-            ] {
-                if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
-                    return Some(Utc.from_utc_datetime(&n).timestamp_millis());
-                }
-            }
-            return DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f %z")
+            return DateTime::parse_from_rfc3339(t)
                 .ok()
-                .map(|dt| dt.timestamp_millis());
+                .map(|d| d.timestamp_millis())
+                .or_else(|| {
+                    naive(&[
+                        "%Y-%m-%dT%H:%M:%S%.f",
+                        "%Y-%m-%d %H:%M:%S%.f",
+                        "%Y-%m-%dT%H:%M",
+                        "%Y-%m-%d %H:%M:%S%.fZ",
+                        "%Y-%m-%d %H:%M:%S%.f %Z",
+                    ])
+                })
+                .or_else(|| offset(&["%Y-%m-%d %H:%M:%S%.f %z"]));
         }
-        for fmt in [
+        naive(&[
             "%m/%d/%Y, %I:%M:%S%.f %p",
             "%m/%d/%Y %I:%M:%S%.f %p",
             "%m/%d/%Y, %H:%M:%S%.f",
             "%m/%d/%Y %H:%M:%S%.f",
             "%m/%d/%Y, %I:%M %p",
             "%m/%d/%Y %H:%M",
-        ] {
-            if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
-                return Some(Utc.from_utc_datetime(&n).timestamp_millis());
-            }
-        }
-        for fmt in [
-            "%m/%d/%Y %I:%M:%S%.f %p %:z",
-            "%m/%d/%Y, %I:%M:%S%.f %p %:z",
-        ] {
-            if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
-                return Some(dt.timestamp_millis());
-            }
-        }
-        None
+        ])
+        .or_else(|| {
+            offset(&[
+                "%m/%d/%Y %I:%M:%S%.f %p %:z",
+                "%m/%d/%Y, %I:%M:%S%.f %p %:z",
+            ])
+        })
     }
 
     /// Every spelling of `ms` the exports use, at several precisions and offsets, each with
