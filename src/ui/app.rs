@@ -203,8 +203,8 @@ pub fn App() -> Html {
         let deps = (loaded.then_some(state.generation), config);
         use_effect_with(deps, move |(generation, config)| {
             if generation.is_some() {
-                connection.send(Request::Analyze(Packed(session::Request::Findings(
-                    Box::new(config.clone()),
+                connection.send(Request::analyze(session::Request::Findings(Box::new(
+                    config.clone(),
                 ))));
             }
         });
@@ -226,15 +226,13 @@ pub fn App() -> Html {
         );
         use_effect_with(deps, move |(generation, filter, sort, identity)| {
             if generation.is_some() {
-                connection.send(Request::Analyze(Packed(session::Request::Query(Box::new(
-                    Query {
-                        filter: filter.clone(),
-                        sort: *sort,
-                        offset: 0,
-                        limit: 80,
-                        identity: identity.clone(),
-                    },
-                )))));
+                connection.send(Request::analyze(session::Request::Query(Box::new(Query {
+                    filter: filter.clone(),
+                    sort: *sort,
+                    offset: 0,
+                    limit: 80,
+                    identity: identity.clone(),
+                }))));
             }
         });
     }
@@ -253,8 +251,8 @@ pub fn App() -> Html {
         let connection = connection.clone();
         use_effect_with(lifecycle_deps.clone(), move |(generation, config)| {
             if generation.is_some() {
-                connection.send(Request::Analyze(Packed(session::Request::Lifecycle(
-                    Box::new(config.clone()),
+                connection.send(Request::analyze(session::Request::Lifecycle(Box::new(
+                    config.clone(),
                 ))));
             }
         });
@@ -264,27 +262,26 @@ pub fn App() -> Html {
         let deps = (lifecycle_deps, person_of(&store.0.location));
         use_effect_with(deps, move |((generation, config), person)| {
             if let (Some(_), Some(person)) = (generation, *person) {
-                connection.send(Request::Analyze(Packed(session::Request::Person {
+                connection.send(Request::analyze(session::Request::Person {
                     config: Box::new(config.clone()),
                     person,
-                })));
+                }));
             }
         });
     }
     let on_find_persons = {
         let config = findings_config(&store.0.location).lifecycle;
         request.reform(move |text: String| {
-            Request::Analyze(Packed(session::Request::FindPersons {
+            Request::analyze(session::Request::FindPersons {
                 config: Box::new(config.clone()),
                 text: text.trim().to_string(),
-            }))
+            })
         })
     };
     let on_rows = request.reform(|(offset, limit): (u32, u32)| {
-        Request::Analyze(Packed(session::Request::Rows { offset, limit }))
+        Request::analyze(session::Request::Rows { offset, limit })
     });
-    let on_open =
-        request.reform(|event: u32| Request::Analyze(Packed(session::Request::Detail { event })));
+    let on_open = request.reform(|event: u32| Request::analyze(session::Request::Detail { event }));
     // Exports (CSV, JSON, the audit report; optionally pseudonymized) cover the filtered events.
     let on_export = {
         let filter = store.0.location.filter.clone();

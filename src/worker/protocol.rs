@@ -44,6 +44,13 @@ pub enum Request {
     Export(Packed<ExportRequest>),
 }
 
+impl Request {
+    /// Asks the loaded data set `request` (sent packed, like every request but a load).
+    pub fn analyze(request: session::Request) -> Request {
+        Request::Analyze(Packed(request))
+    }
+}
+
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExportKind {
