@@ -136,6 +136,9 @@ test('several files picked at once become one data set', async () => {
   assert.equal(await text('kpi-failure'), '1');
   assert.equal(await text('kpi-skipped'), '1');
   assert.equal(await text('action-create'), '4');
+  // The elastic file's chip says where its missing event went.
+  const chips = await page.locator('[data-testid=file-chip] .chip-meta').allTextContents();
+  assert.equal(chips.filter((c) => c.includes('· 1 duplicate ·')).length, 1, chips.join(' | '));
 });
 
 test('the demo data shows totals', async () => {

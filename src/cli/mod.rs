@@ -929,8 +929,14 @@ pub fn render_summary(s: &Summary) -> String {
     o.push_str("\nFiles\n");
     for f in &s.files {
         let format = f.format.map_or("not an export", |f| f.label());
+        // Duplicates only when there are any: records an earlier file already held.
+        let duplicates = match f.duplicates {
+            0 => String::new(),
+            1 => ", 1 duplicate".to_string(),
+            n => format!(", {n} duplicates"),
+        };
         o.push_str(&format!(
-            "  {}  [{}]  {} events, {} rejected\n",
+            "  {}  [{}]  {} events{duplicates}, {} rejected\n",
             f.name, format, f.events, f.rejected
         ));
     }
@@ -1225,5 +1231,23 @@ mod tests {
         assert_eq!(parse_duration_ms("3"), Ok(3 * 3_600_000));
         assert!(parse_duration_ms("soon").is_err());
         assert!(parse_duration_ms("5w").is_err());
+    }
+
+    #[test]
+    fn the_table_says_where_an_overlapping_files_events_went() {
+        let graph = include_bytes!(
+            "../../tests/fixtures/public/graph_v1.0_list_provisioning_example1_success.json"
+        );
+        let files = [("a.json", &graph[..]), ("b.json", &graph[..])];
+        let data = crate::core::ingest::read_all(files);
+        let table = super::render_summary(&crate::core::report::summarize(&data));
+        assert!(
+            table.contains("a.json  [Graph API JSON]  1 events, 0 rejected"),
+            "{table}"
+        );
+        assert!(
+            table.contains("b.json  [Graph API JSON]  0 events, 1 duplicate, 0 rejected"),
+            "{table}"
+        );
     }
 }

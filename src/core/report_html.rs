@@ -208,24 +208,28 @@ pub fn base64(bytes: &[u8]) -> String {
 fn files_section(h: &mut String, s: &Summary) {
     h.push_str(
         "<h2>Input files</h2>\n<table id=\"files\"><tr><th>File</th><th>Format</th>\
-         <th>Size (bytes)</th><th>Events</th><th>Rejected</th><th>SHA-256</th></tr>\n",
+         <th>Size (bytes)</th><th>Events</th><th>Duplicates</th><th>Rejected</th>\
+         <th>SHA-256</th></tr>\n",
     );
     for f in &s.files {
         let format = f.format.map_or("not an export", |f| f.label());
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td><code>{}</code></td></tr>",
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td><code>{}</code></td></tr>",
             esc(&f.name),
             esc(format),
             f.size_bytes,
             f.events,
+            f.duplicates,
             f.rejected,
             esc(&f.sha256)
         );
     }
     h.push_str(
-        "</table>\n<p class=\"muted\">Check a file: <code>sha256sum FILE</code> (Linux), \
+        "</table>\n<p class=\"muted\">Events are counted in the first file that holds them; \
+         a record already read from an earlier file counts as a duplicate, kept once. \
+         Check a file: <code>sha256sum FILE</code> (Linux), \
          <code>shasum -a 256 FILE</code> (macOS), <code>Get-FileHash FILE</code> (PowerShell). \
          A zip member's hash is that of the unpacked member.</p>\n",
     );
@@ -623,6 +627,33 @@ mod tests {
         let whole = load("x.json", GRAPH.as_bytes());
         assert_eq!(chunked.files[0].sha256, whole.files[0].sha256);
         assert_eq!(whole.files[0].sha256.len(), 64);
+    }
+
+    #[test]
+    fn each_file_shows_its_duplicates() {
+        let mut ingest = Ingest::default();
+        ingest.add_bytes("first.json", GRAPH.as_bytes());
+        ingest.add_bytes("again.json", GRAPH.as_bytes());
+        let html = render_report(
+            &ingest.finish(),
+            &ReportOptions {
+                produced_at: String::new(),
+                filter: Filter::default(),
+                include_events: false,
+                pseudonymized: false,
+                findings: Vec::new(),
+            },
+        );
+        // Name, format, size, events, duplicates, rejected.
+        let row = |name: &str, counts: &str| {
+            let at = html.find(&format!("<tr><td>{name}</td>")).unwrap_or(0);
+            let rest = html.get(at..).unwrap_or_default();
+            rest.get(..rest.find("</tr>").unwrap_or(0))
+                .is_some_and(|r| r.contains(counts))
+        };
+        let n = GRAPH.len();
+        assert!(row("first.json", &format!("\"n\">{n}</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">0</td>")), "{html}");
+        assert!(row("again.json", &format!("\"n\">{n}</td><td class=\"n\">0</td><td class=\"n\">1</td><td class=\"n\">0</td>")), "{html}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! One chip per loaded file (format, events, rejected); clicking one lists its issues.
+//! One chip per loaded file (format, events, duplicates, rejected); clicking one lists its
+//! issues.
 
 use yew::prelude::*;
 
@@ -32,7 +33,7 @@ pub fn FileChips(props: &FileChipsProps) -> Html {
             <button {class} data-testid="file-chip" aria-expanded={(*selected == Some(i)).to_string()} {onclick}>
                 <span class="chip-name">{ f.name.clone() }</span>
                 <span class="chip-meta">
-                    { format!("{format} · {} events · {} rejected", f.events, f.rejected) }
+                    { meta(format, f) }
                 </span>
             </button>
         }
@@ -63,4 +64,18 @@ pub fn FileChips(props: &FileChipsProps) -> Html {
             { for detail }
         </div>
     }
+}
+
+/// "Portal JSON · 120 events · 3 duplicates · 0 rejected": duplicates only when there are any
+/// (records an earlier file already held, so the events of overlapping exports add up).
+fn meta(format: &str, f: &FileSummary) -> String {
+    let duplicates = match f.duplicates {
+        0 => String::new(),
+        1 => " · 1 duplicate".to_string(),
+        n => format!(" · {n} duplicates"),
+    };
+    format!(
+        "{format} · {} events{duplicates} · {} rejected",
+        f.events, f.rejected
+    )
 }
