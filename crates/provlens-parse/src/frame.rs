@@ -75,6 +75,10 @@ pub struct Framer {
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
+/// The first piece of a chunk added to a record the previous chunk left open; the pieces
+/// double until the record closes. Most records are a few kilobytes.
+const CARRY_PIECE: usize = 8 << 10;
+
 impl Default for Framer {
     fn default() -> Self {
         Framer {
@@ -117,16 +121,49 @@ impl Framer {
         }
     }
 
-    /// Appends a chunk and calls `emit` for each frame completed by it.
+    /// Scans a chunk and calls `emit` for each frame completed by it.
+    ///
+    /// Items are framed inside the chunk itself. Only what the previous chunk left open (usually
+    /// one record cut in two) is copied: the chunk's bytes are added to it in growing pieces
+    /// until that record closes, and the rest of the chunk is scanned in place. What this
+    /// chunk leaves open is kept for the next one.
     pub fn push(&mut self, chunk: &[u8], emit: &mut dyn FnMut(Frame<'_>)) {
-        self.buf.extend_from_slice(chunk);
-        self.scan(emit);
-        self.compact();
+        let mut taken = 0;
+        let mut piece = CARRY_PIECE;
+        while !self.buf.is_empty() {
+            if taken == chunk.len() {
+                self.compact();
+                return;
+            }
+            let carried = self.buf.len();
+            let end = chunk.len().min(taken + piece);
+            self.buf.extend_from_slice(&chunk[taken..end]);
+            taken = end;
+            piece = piece.saturating_mul(2);
+            let buf = std::mem::take(&mut self.buf);
+            let settled = self.scan(&buf, emit, Some(carried));
+            self.buf = buf;
+            if settled {
+                // Nothing before `at` is needed any more; the bytes after it were not scanned
+                // yet and are scanned in place below.
+                taken -= self.buf.len() - self.at;
+                self.base += self.at as u64;
+                self.at = 0;
+                self.buf.clear();
+            }
+        }
+        let rest = &chunk[taken..];
+        self.scan(rest, emit, None);
+        let keep = self.keep_from();
+        self.buf.extend_from_slice(&rest[keep..]);
+        self.shift(keep);
     }
 
     /// Ends the input. Returns where and why the input looks cut off, if it does.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Frame<'_>)) -> Option<(Pos, String)> {
-        self.scan(emit);
+        let buf = std::mem::take(&mut self.buf);
+        self.scan(&buf, emit, None);
+        self.buf = buf;
         let truncated = if let Some((_, pos)) = self.item {
             Some((
                 pos,
@@ -165,8 +202,9 @@ impl Framer {
         truncated
     }
 
-    /// Drops the consumed prefix of the buffer, keeping whatever an open item still needs.
-    fn compact(&mut self) {
+    /// The first byte an open item (or a key of a top-level object) still needs: everything
+    /// before it can be dropped.
+    fn keep_from(&self) -> usize {
         let mut keep_from = self.at;
         if let Some((s, _)) = self.item {
             keep_from = keep_from.min(s);
@@ -179,54 +217,86 @@ impl Framer {
                 keep_from = keep_from.min(s);
             }
         }
-        if keep_from == 0 {
+        keep_from
+    }
+
+    /// True when nothing scanned so far is needed again: no item, record or key is open.
+    fn settled(&self) -> bool {
+        self.item.is_none()
+            && self
+                .top
+                .is_none_or(|top| top.wrapper && top.last_string.is_none())
+    }
+
+    /// Moves the scan's indices back by `n` bytes dropped from the front of what it scans.
+    fn shift(&mut self, n: usize) {
+        if n == 0 {
             return;
         }
-        self.buf.drain(..keep_from);
-        self.base += keep_from as u64;
-        self.at -= keep_from;
+        self.base += n as u64;
+        self.at -= n;
         if let Some((s, _)) = self.item.as_mut() {
-            *s -= keep_from;
+            *s -= n;
         }
         if let Some(top) = self.top.as_mut() {
-            top.start = top.start.saturating_sub(keep_from);
+            top.start = top.start.saturating_sub(n);
             if let Some((s, e)) = top.last_string.as_mut() {
-                *s -= keep_from;
-                *e -= keep_from;
+                *s -= n;
+                *e -= n;
             }
         }
     }
 
-    /// Scans as far as the buffer allows. Each step returns false when it needs more bytes.
-    fn scan(&mut self, emit: &mut dyn FnMut(Frame<'_>)) {
-        while self.at < self.buf.len() {
+    /// Drops the consumed prefix of the buffer, keeping whatever an open item still needs.
+    fn compact(&mut self) {
+        let keep_from = self.keep_from();
+        self.buf.drain(..keep_from);
+        self.shift(keep_from);
+    }
+
+    /// Scans `data` (the buffer, or a chunk in place) from `at` as far as it allows. Each step
+    /// returns false when it needs more bytes.
+    ///
+    /// With `settle_after`, stops at the first settled point at or past that index and
+    /// returns true.
+    fn scan(
+        &mut self,
+        data: &[u8],
+        emit: &mut dyn FnMut(Frame<'_>),
+        settle_after: Option<usize>,
+    ) -> bool {
+        while self.at < data.len() {
             let progressed = if self.item.is_some() {
-                self.scan_item(emit)
+                self.scan_item(data, emit)
             } else {
                 match self.ctx {
                     Ctx::Top => {
-                        self.scan_top(emit);
+                        self.scan_top(data, emit);
                         true
                     }
-                    Ctx::TopArray | Ctx::WrappedArray => self.scan_array(emit),
-                    Ctx::TopObject => self.scan_object(emit),
+                    Ctx::TopArray | Ctx::WrappedArray => self.scan_array(data, emit),
+                    Ctx::TopObject => self.scan_object(data, emit),
                 }
             };
             if !progressed {
-                return;
+                return false;
+            }
+            if settle_after.is_some_and(|i| self.at >= i) && self.settled() {
+                return true;
             }
         }
+        false
     }
 
     /// Skips a string body starting at `self.at` (just after the opening quote). Returns false
     /// when the buffer ends first (the string continues in the next chunk).
-    fn skip_string(&mut self) -> bool {
+    fn skip_string(&mut self, data: &[u8]) -> bool {
         loop {
-            match memchr::memchr2(b'"', b'\\', &self.buf[self.at..]) {
+            match memchr::memchr2(b'"', b'\\', &data[self.at..]) {
                 Some(off) => {
                     let i = self.at + off;
-                    if self.buf[i] == b'\\' {
-                        if i + 1 >= self.buf.len() {
+                    if data[i] == b'\\' {
+                        if i + 1 >= data.len() {
                             // The escaped byte is in the next chunk.
                             self.at = i;
                             return false;
@@ -239,27 +309,27 @@ impl Framer {
                     }
                 }
                 None => {
-                    self.at = self.buf.len();
+                    self.at = data.len();
                     return false;
                 }
             }
         }
     }
 
-    fn scan_item(&mut self, emit: &mut dyn FnMut(Frame<'_>)) -> bool {
-        while self.at < self.buf.len() {
+    fn scan_item(&mut self, data: &[u8], emit: &mut dyn FnMut(Frame<'_>)) -> bool {
+        while self.at < data.len() {
             if self.in_string {
-                if !self.skip_string() {
+                if !self.skip_string(data) {
                     return false;
                 }
                 if self.depth == 0 {
                     // A bare string item closed.
-                    self.close_item(emit);
+                    self.close_item(data, emit);
                     return true;
                 }
                 continue;
             }
-            let b = self.buf[self.at];
+            let b = data[self.at];
             self.at += 1;
             match b {
                 b'"' => self.in_string = true,
@@ -267,7 +337,7 @@ impl Framer {
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
                     if self.depth == 0 {
-                        self.close_item(emit);
+                        self.close_item(data, emit);
                         return true;
                     }
                 }
@@ -278,12 +348,12 @@ impl Framer {
         false
     }
 
-    fn close_item(&mut self, emit: &mut dyn FnMut(Frame<'_>)) {
+    fn close_item(&mut self, data: &[u8], emit: &mut dyn FnMut(Frame<'_>)) {
         if let Some((start, pos)) = self.item.take() {
             self.items_seen += 1;
-            let end = self.at.min(self.buf.len());
+            let end = self.at.min(data.len());
             emit(Frame::Item {
-                bytes: &self.buf[start..end],
+                bytes: &data[start..end],
                 pos,
             });
         }
@@ -296,15 +366,15 @@ impl Framer {
     }
 
     /// Reports the rest of the line as garbage and skips it.
-    fn garbage(&mut self, what: &str, emit: &mut dyn FnMut(Frame<'_>)) {
+    fn garbage(&mut self, data: &[u8], what: &str, emit: &mut dyn FnMut(Frame<'_>)) {
         let pos = self.pos_here();
         // Quote the first character only: the rest of the line may not have arrived yet.
-        let rest = self.buf.get(self.at..).unwrap_or(&[]);
+        let rest = data.get(self.at..).unwrap_or(&[]);
         let first = String::from_utf8_lossy(&rest[..rest.len().min(4)])
             .chars()
             .next()
             .unwrap_or(' ');
-        self.skip_line();
+        self.skip_line(data);
         emit(Frame::Garbage {
             pos,
             what: format!("{what}, found `{first}`; the rest of the line was skipped"),
@@ -312,25 +382,25 @@ impl Framer {
     }
 
     /// Skips to the next newline; remembers to keep skipping if the chunk ends first.
-    fn skip_line(&mut self) {
-        match memchr::memchr(b'\n', &self.buf[self.at..]) {
+    fn skip_line(&mut self, data: &[u8]) {
+        match memchr::memchr(b'\n', &data[self.at..]) {
             Some(off) => {
                 self.at += off;
                 self.skipping_line = false;
             }
             None => {
-                self.at = self.buf.len();
+                self.at = data.len();
                 self.skipping_line = true;
             }
         }
     }
 
-    fn scan_top(&mut self, emit: &mut dyn FnMut(Frame<'_>)) {
+    fn scan_top(&mut self, data: &[u8], emit: &mut dyn FnMut(Frame<'_>)) {
         if self.skipping_line {
-            self.skip_line();
+            self.skip_line(data);
             return;
         }
-        let b = self.buf[self.at];
+        let b = data[self.at];
         // A UTF-8 byte-order mark (Excel and PowerShell write one) is not garbage; it may
         // arrive split across chunks.
         if self.base + self.at as u64 == self.bom_bytes as u64
@@ -362,12 +432,12 @@ impl Framer {
                 self.depth = 1;
                 self.at += 1;
             }
-            _ => self.garbage("expected the start of a JSON object or array", emit),
+            _ => self.garbage(data, "expected the start of a JSON object or array", emit),
         }
     }
 
-    fn scan_array(&mut self, emit: &mut dyn FnMut(Frame<'_>)) -> bool {
-        let b = self.buf[self.at];
+    fn scan_array(&mut self, data: &[u8], emit: &mut dyn FnMut(Frame<'_>)) -> bool {
+        let b = data[self.at];
         match b {
             b'\n' => {
                 self.line += 1;
@@ -394,16 +464,16 @@ impl Framer {
                 // A bare scalar where a record belongs (`null`, a number).
                 let pos = self.pos_here();
                 let start = self.at;
-                while self.at < self.buf.len() && !matches!(self.buf[self.at], b',' | b']' | b'\n')
+                while self.at < data.len() && !matches!(data[self.at], b',' | b']' | b'\n')
                 {
                     self.at += 1;
                 }
-                if self.at == self.buf.len() {
+                if self.at == data.len() {
                     // The scalar may continue in the next chunk: wait for it.
                     self.at = start;
                     return false;
                 }
-                let text = String::from_utf8_lossy(&self.buf[start..self.at]).into_owned();
+                let text = String::from_utf8_lossy(&data[start..self.at]).into_owned();
                 self.items_seen += 1;
                 emit(Frame::Garbage {
                     pos,
@@ -417,15 +487,15 @@ impl Framer {
         true
     }
 
-    fn scan_object(&mut self, emit: &mut dyn FnMut(Frame<'_>)) -> bool {
+    fn scan_object(&mut self, data: &[u8], emit: &mut dyn FnMut(Frame<'_>)) -> bool {
         let Some(mut top) = self.top else {
             self.ctx = Ctx::Top;
             return true;
         };
-        while self.at < self.buf.len() {
+        while self.at < data.len() {
             if self.in_string {
                 let start = top.last_string.map_or(self.at, |(s, _)| s);
-                if !self.skip_string() {
+                if !self.skip_string(data) {
                     self.top = Some(top);
                     return false;
                 }
@@ -434,7 +504,7 @@ impl Framer {
                 }
                 continue;
             }
-            let b = self.buf[self.at];
+            let b = data[self.at];
             self.at += 1;
             match b {
                 b'"' => {
@@ -446,7 +516,7 @@ impl Framer {
                 b':' if self.depth == 1 => {
                     top.at_record_key = top
                         .last_string
-                        .and_then(|(s, e)| self.buf.get(s..e))
+                        .and_then(|(s, e)| data.get(s..e))
                         .is_some_and(is_record_key);
                     top.last_string = None;
                 }
@@ -470,7 +540,7 @@ impl Framer {
                             // The object was a record itself (a JSON Lines row).
                             self.items_seen += 1;
                             emit(Frame::Item {
-                                bytes: &self.buf[top.start..self.at],
+                                bytes: &data[top.start..self.at],
                                 pos: top.pos,
                             });
                         }
@@ -610,6 +680,48 @@ mod tests {
         let (items, junk, _) = frames("[{\"a\":1}, null, 42, {\"a\":2}]", 3);
         assert_eq!(items.len(), 2);
         assert_eq!(junk.len(), 2, "{junk:?}");
+    }
+
+    /// Records from a few bytes to several carry pieces long, with escapes, braces inside
+    /// strings and line breaks, in each wrapping.
+    fn long_inputs() -> Vec<String> {
+        let mut records = Vec::new();
+        for (i, len) in [3, 40, 900, 5_000, 9_000, 20_000, 70_000, 12, 8_190]
+            .into_iter()
+            .enumerate()
+        {
+            let filler: String = (0..len)
+                .map(|k| match (k + i) % 97 {
+                    0 => "\\\"",
+                    1 => "}]",
+                    2 => "{[",
+                    _ => "x",
+                })
+                .collect();
+            records.push(format!("{{\"n\":{i},\n\"s\":\"{filler}\",\"a\":[{{}},[]]}}"));
+        }
+        let array = format!("[{}]", records.join(",\n"));
+        let page = format!(
+            "{{\"@odata.context\":\"{}\",\"value\":{array},\"@odata.nextLink\":\"n\"}}",
+            "c".repeat(10_000)
+        );
+        let lines: String = records
+            .iter()
+            .map(|r| r.replace('\n', " ") + "\n")
+            .collect();
+        vec![array, page, lines]
+    }
+
+    #[test]
+    fn items_longer_than_a_chunk_frame_the_same_at_any_chunk_size() {
+        for input in long_inputs() {
+            let whole = frames(&input, input.len());
+            assert_eq!(whole.0.len(), 9);
+            assert!(whole.1.is_empty() && whole.2.is_none(), "{whole:?}");
+            for chunk in [1, 999, 4_096, 8_191, 8_192, 8_193, 17_000, 65_536] {
+                assert!(frames(&input, chunk) == whole, "chunks of {chunk}");
+            }
+        }
     }
 
     #[test]
