@@ -34,12 +34,14 @@ pub enum Item<'a> {
 /// parser a check of every string on its own (and keeps one copy of the JSON decoder in the
 /// wasm). An item that is not UTF-8 is refused with where its first bad byte is.
 pub fn decode_item(bytes: &[u8]) -> Result<Item<'_>, ItemError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => decode_item_str(text).map_err(ItemError::Json),
-        Err(e) => Err(ItemError::NotUtf8 {
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => text,
+        // The fast check only says no; std's says where.
+        Err(_) => std::str::from_utf8(bytes).map_err(|e| ItemError::NotUtf8 {
             at: e.valid_up_to(),
-        }),
-    }
+        })?,
+    };
+    decode_item_str(text).map_err(ItemError::Json)
 }
 
 /// Why one framed JSON item could not be decoded.
@@ -169,15 +171,15 @@ fn own_modified(d: ModifiedDraft<'_>) -> ModifiedDraft<'static> {
 }
 
 /// Lowercases a key into `buf` for matching; keys longer than the buffer match nothing.
-fn lower<'b>(key: &str, buf: &'b mut [u8; 40]) -> &'b str {
+fn lower<'b>(key: &str, buf: &'b mut [u8; 40]) -> &'b [u8] {
     let bytes = key.as_bytes();
     if bytes.len() > buf.len() {
-        return "";
+        return b"";
     }
     for (dst, src) in buf.iter_mut().zip(bytes) {
         *dst = src.to_ascii_lowercase();
     }
-    std::str::from_utf8(&buf[..bytes.len()]).unwrap_or("")
+    &buf[..bytes.len()]
 }
 
 /// A map key, borrowed when possible.
@@ -338,8 +340,8 @@ map_or_json_text!(SystemW, SystemDraft<'a>, "a system object", |map| {
     let mut buf = [0u8; 40];
     while let Some(Key(k)) = map.next_key()? {
         match lower(&k, &mut buf) {
-            "id" => out.id = map.next_value::<Txt<'_>>()?.0,
-            "displayname" | "name" => out.name = map.next_value::<Txt<'_>>()?.0,
+            b"id" => out.id = map.next_value::<Txt<'_>>()?.0,
+            b"displayname" | b"name" => out.name = map.next_value::<Txt<'_>>()?.0,
             _ => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -382,9 +384,9 @@ impl<'de> Deserialize<'de> for IdentityDetails<'de> {
                 let mut buf = [0u8; 40];
                 while let Some(Key(k)) = map.next_key()? {
                     match lower(&k, &mut buf) {
-                        "userprincipalname" | "upn" => out.upn = map.next_value::<Txt<'_>>()?.0,
-                        "id" | "objectid" => out.id = map.next_value::<Txt<'_>>()?.0,
-                        "displayname" => out.name = map.next_value::<Txt<'_>>()?.0,
+                        b"userprincipalname" | b"upn" => out.upn = map.next_value::<Txt<'_>>()?.0,
+                        b"id" | b"objectid" => out.id = map.next_value::<Txt<'_>>()?.0,
+                        b"displayname" => out.name = map.next_value::<Txt<'_>>()?.0,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -403,11 +405,11 @@ map_or_json_text!(IdentityW, IdentityDraft<'a>, "an identity object", |map| {
     let mut buf = [0u8; 40];
     while let Some(Key(k)) = map.next_key()? {
         match lower(&k, &mut buf) {
-            "id" => out.id = map.next_value::<Txt<'_>>()?.0,
-            "displayname" | "name" => out.name = map.next_value::<Txt<'_>>()?.0,
-            "identitytype" | "type" => out.kind = map.next_value::<Txt<'_>>()?.0,
-            "userprincipalname" => out.upn = map.next_value::<Txt<'_>>()?.0,
-            "details" => details = map.next_value()?,
+            b"id" => out.id = map.next_value::<Txt<'_>>()?.0,
+            b"displayname" | b"name" => out.name = map.next_value::<Txt<'_>>()?.0,
+            b"identitytype" | b"type" => out.kind = map.next_value::<Txt<'_>>()?.0,
+            b"userprincipalname" => out.upn = map.next_value::<Txt<'_>>()?.0,
+            b"details" => details = map.next_value()?,
             _ => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -437,7 +439,7 @@ map_or_json_text!(Initiator, Text<'a>, "an initiator object", |map| {
     let mut buf = [0u8; 40];
     while let Some(Key(k)) = map.next_key()? {
         match lower(&k, &mut buf) {
-            "displayname" | "name" => name = map.next_value::<Txt<'_>>()?.0,
+            b"displayname" | b"name" => name = map.next_value::<Txt<'_>>()?.0,
             _ => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -505,13 +507,13 @@ impl<'de> Deserialize<'de> for StepW<'de> {
                 let mut buf = [0u8; 40];
                 while let Some(Key(k)) = map.next_key()? {
                     match lower(&k, &mut buf) {
-                        "name" | "stepname" => out.name = map.next_value::<Txt<'_>>()?.0,
-                        "provisioningsteptype" | "steptype" | "type" => {
+                        b"name" | b"stepname" => out.name = map.next_value::<Txt<'_>>()?.0,
+                        b"provisioningsteptype" | b"steptype" | b"type" => {
                             out.kind = map.next_value::<Txt<'_>>()?.0;
                         }
-                        "status" => out.status = map.next_value::<Txt<'_>>()?.0,
-                        "description" => out.description = map.next_value::<Txt<'_>>()?.0,
-                        "details" => out.details = map.next_value::<Details<'_>>()?.0,
+                        b"status" => out.status = map.next_value::<Txt<'_>>()?.0,
+                        b"description" => out.description = map.next_value::<Txt<'_>>()?.0,
+                        b"details" => out.details = map.next_value::<Details<'_>>()?.0,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -591,11 +593,11 @@ impl<'de> Deserialize<'de> for ModW<'de> {
                 let mut buf = [0u8; 40];
                 while let Some(Key(k)) = map.next_key()? {
                     match lower(&k, &mut buf) {
-                        "displayname" | "name" | "propertyname" => {
+                        b"displayname" | b"name" | b"propertyname" => {
                             out.name = map.next_value::<Txt<'_>>()?.0;
                         }
-                        "oldvalue" => out.old = map.next_value::<Txt<'_>>()?.0,
-                        "newvalue" => out.new = map.next_value::<Txt<'_>>()?.0,
+                        b"oldvalue" => out.old = map.next_value::<Txt<'_>>()?.0,
+                        b"newvalue" => out.new = map.next_value::<Txt<'_>>()?.0,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -659,8 +661,8 @@ impl<'de> Deserialize<'de> for StatusInfo<'de> {
                 while let Some(Key(k)) = map.next_key()? {
                     let e = &mut out.error;
                     match lower(&k, &mut buf) {
-                        "status" => out.status = Some(map.next_value::<Txt<'_>>()?.0),
-                        "errorinformation" => {
+                        b"status" => out.status = Some(map.next_value::<Txt<'_>>()?.0),
+                        b"errorinformation" => {
                             let inner: ErrorInfoW<'_> = map.next_value()?;
                             let inner = inner.0;
                             e.code = e.code.take().or(inner.code);
@@ -669,13 +671,13 @@ impl<'de> Deserialize<'de> for StatusInfo<'de> {
                             e.recommended = e.recommended.take().or(inner.recommended);
                             e.additional = e.additional.take().or(inner.additional);
                         }
-                        "errorcode" => e.code = Some(map.next_value::<Txt<'_>>()?.0),
-                        "reason" => e.reason = Some(map.next_value::<Txt<'_>>()?.0),
-                        "errorcategory" => e.category = Some(map.next_value::<Txt<'_>>()?.0),
-                        "recommendedaction" => {
+                        b"errorcode" => e.code = Some(map.next_value::<Txt<'_>>()?.0),
+                        b"reason" => e.reason = Some(map.next_value::<Txt<'_>>()?.0),
+                        b"errorcategory" => e.category = Some(map.next_value::<Txt<'_>>()?.0),
+                        b"recommendedaction" => {
                             e.recommended = Some(map.next_value::<Txt<'_>>()?.0);
                         }
-                        "additionaldetails" => {
+                        b"additionaldetails" => {
                             e.additional = Some(map.next_value::<Txt<'_>>()?.0);
                         }
                         _ => {
@@ -699,11 +701,11 @@ map_or_json_text!(
         let mut buf = [0u8; 40];
         while let Some(Key(k)) = map.next_key()? {
             match lower(&k, &mut buf) {
-                "errorcode" | "code" => e.code = Some(map.next_value::<Txt<'_>>()?.0),
-                "reason" => e.reason = Some(map.next_value::<Txt<'_>>()?.0),
-                "errorcategory" => e.category = Some(map.next_value::<Txt<'_>>()?.0),
-                "recommendedaction" => e.recommended = Some(map.next_value::<Txt<'_>>()?.0),
-                "additionaldetails" => e.additional = Some(map.next_value::<Txt<'_>>()?.0),
+                b"errorcode" | b"code" => e.code = Some(map.next_value::<Txt<'_>>()?.0),
+                b"reason" => e.reason = Some(map.next_value::<Txt<'_>>()?.0),
+                b"errorcategory" => e.category = Some(map.next_value::<Txt<'_>>()?.0),
+                b"recommendedaction" => e.recommended = Some(map.next_value::<Txt<'_>>()?.0),
+                b"additionaldetails" => e.additional = Some(map.next_value::<Txt<'_>>()?.0),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -812,41 +814,41 @@ impl<'de> Visitor<'de> for RecordVisitor {
         while let Some(Key(k)) = map.next_key()? {
             let mut known = true;
             match lower(&k, &mut buf) {
-                "id" => r.id = txt(&mut map)?,
-                "identity" => r.identity = txt(&mut map)?,
-                "activitydatetime" => r.activity_time = txt(&mut map)?,
-                "time" | "timegenerated" | "timegenerated [utc]" | "timegenerated[utc]" => {
+                b"id" => r.id = txt(&mut map)?,
+                b"identity" => r.identity = txt(&mut map)?,
+                b"activitydatetime" => r.activity_time = txt(&mut map)?,
+                b"time" | b"timegenerated" | b"timegenerated [utc]" | b"timegenerated[utc]" => {
                     r.time = txt(&mut map)?;
                 }
-                "tenantid" => r.tenant_id = txt(&mut map)?,
-                "aadtenantid" => r.aad_tenant_id = txt(&mut map)?,
-                "jobid" => r.job_id = txt(&mut map)?,
-                "cycleid" => r.cycle_id = txt(&mut map)?,
-                "changeid" => r.change_id = txt(&mut map)?,
-                "correlationid" => r.correlation_id = txt(&mut map)?,
-                "provisioningaction" => r.provisioning_action = txt(&mut map)?,
-                "action" => r.action = txt(&mut map)?,
-                "provisioningstatusinfo" => r.provisioning_status = Some(map.next_value()?),
-                "statusinfo" => r.status_info = Some(map.next_value()?),
-                "resulttype" => r.result_type = txt(&mut map)?,
-                "resultsignature" => r.result_signature = txt(&mut map)?,
-                "resultdescription" => r.result_description = txt(&mut map)?,
-                "durationinmilliseconds" | "durationms" => r.duration = txt(&mut map)?,
-                "sourcesystem" => r.source_system = Some(map.next_value::<SystemW<'_>>()?.0),
-                "targetsystem" => r.target_system = Some(map.next_value::<SystemW<'_>>()?.0),
-                "serviceprincipal" => {
+                b"tenantid" => r.tenant_id = txt(&mut map)?,
+                b"aadtenantid" => r.aad_tenant_id = txt(&mut map)?,
+                b"jobid" => r.job_id = txt(&mut map)?,
+                b"cycleid" => r.cycle_id = txt(&mut map)?,
+                b"changeid" => r.change_id = txt(&mut map)?,
+                b"correlationid" => r.correlation_id = txt(&mut map)?,
+                b"provisioningaction" => r.provisioning_action = txt(&mut map)?,
+                b"action" => r.action = txt(&mut map)?,
+                b"provisioningstatusinfo" => r.provisioning_status = Some(map.next_value()?),
+                b"statusinfo" => r.status_info = Some(map.next_value()?),
+                b"resulttype" => r.result_type = txt(&mut map)?,
+                b"resultsignature" => r.result_signature = txt(&mut map)?,
+                b"resultdescription" => r.result_description = txt(&mut map)?,
+                b"durationinmilliseconds" | b"durationms" => r.duration = txt(&mut map)?,
+                b"sourcesystem" => r.source_system = Some(map.next_value::<SystemW<'_>>()?.0),
+                b"targetsystem" => r.target_system = Some(map.next_value::<SystemW<'_>>()?.0),
+                b"serviceprincipal" => {
                     r.service_principal = Some(map.next_value::<SystemW<'_>>()?.0);
                 }
-                "initiatedby" => r.initiated_by = Some(map.next_value::<Initiator<'_>>()?.0),
-                "sourceidentity" => r.source = Some(map.next_value::<IdentityW<'_>>()?.0),
-                "targetidentity" => r.target = Some(map.next_value::<IdentityW<'_>>()?.0),
-                "provisioningsteps" => r.steps = Some(map.next_value::<StepsW<'_>>()?.0),
-                "modifiedproperties" => r.modified = Some(map.next_value::<ModifiedW<'_>>()?.0),
-                "properties" => {
+                b"initiatedby" => r.initiated_by = Some(map.next_value::<Initiator<'_>>()?.0),
+                b"sourceidentity" => r.source = Some(map.next_value::<IdentityW<'_>>()?.0),
+                b"targetidentity" => r.target = Some(map.next_value::<IdentityW<'_>>()?.0),
+                b"provisioningsteps" => r.steps = Some(map.next_value::<StepsW<'_>>()?.0),
+                b"modifiedproperties" => r.modified = Some(map.next_value::<ModifiedW<'_>>()?.0),
+                b"properties" => {
                     let p = map.next_value_seed(PropertiesSeed)?;
                     r.properties = p.map(Box::new);
                 }
-                "value" | "records" => {
+                b"value" | b"records" => {
                     r.page = Some(map.next_value::<PageW<'_>>()?.0);
                     known = false;
                 }
