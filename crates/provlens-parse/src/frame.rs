@@ -464,8 +464,7 @@ impl Framer {
                 // A bare scalar where a record belongs (`null`, a number).
                 let pos = self.pos_here();
                 let start = self.at;
-                while self.at < data.len() && !matches!(data[self.at], b',' | b']' | b'\n')
-                {
+                while self.at < data.len() && !matches!(data[self.at], b',' | b']' | b'\n') {
                     self.at += 1;
                 }
                 if self.at == data.len() {
@@ -698,7 +697,9 @@ mod tests {
                     _ => "x",
                 })
                 .collect();
-            records.push(format!("{{\"n\":{i},\n\"s\":\"{filler}\",\"a\":[{{}},[]]}}"));
+            records.push(format!(
+                "{{\"n\":{i},\n\"s\":\"{filler}\",\"a\":[{{}},[]]}}"
+            ));
         }
         let array = format!("[{}]", records.join(",\n"));
         let page = format!(
