@@ -3,8 +3,8 @@
 //!
 //! Read throughput is the command line's path (`provlens summary`): the generated files are
 //! written to `target/bench-ingest/` and read from there, one thread reading and hashing while
-//! the other parses. The figure beside it is the parser alone on one thread, the files already
-//! in memory and not hashed.
+//! the parser frames each chunk and decodes its JSON records on two threads. The figure beside
+//! it is the parser alone on one thread, the files already in memory and not hashed.
 //!
 //! Sizes can be changed with `PROVLENS_BENCH_EVENTS` (default 100000). Every figure is the best
 //! of three runs, so a busy machine shows less noise.

@@ -440,3 +440,79 @@ fn demo_files_are_quick_and_read_cleanly() {
     // Debug builds are much slower than release; this still catches accidental blow-ups.
     assert!(elapsed.as_millis() < 3_000, "{elapsed:?}");
 }
+
+/// Reads `files` in chunks of `chunk` bytes, decoding JSON records on one thread or two.
+fn read_threads(files: &[(String, Vec<u8>)], chunk: usize, two: bool) -> DataSet {
+    let mut ingest = provlens::core::ingest::Ingest::default().two_threads(two);
+    for (name, bytes) in files {
+        let mut st = ingest.begin(name, bytes.len() as u64);
+        for c in bytes.chunks(chunk) {
+            ingest.push(&mut st, c);
+        }
+        ingest.end(st);
+    }
+    ingest.finish()
+}
+
+/// `bytes` with the `n`th occurrence of `what` replaced by `with`.
+fn splice(bytes: &[u8], what: &[u8], n: usize, with: &[u8]) -> Vec<u8> {
+    let at = bytes
+        .windows(what.len())
+        .enumerate()
+        .filter(|(_, w)| *w == what)
+        .nth(n)
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| panic!("no occurrence {n}"));
+    [&bytes[..at], with, &bytes[at + what.len()..]].concat()
+}
+
+#[test]
+fn two_decoding_threads_read_the_same_data_set_and_issues_as_one() {
+    let g = generate(&config(3_000, all_anomalies()));
+    let opts = WriteOptions {
+        page_size: 700,
+        batch_size: 400,
+        wrap: Wrap::None,
+    };
+    for format in [
+        GenFormat::PortalJson,
+        GenFormat::Graph,
+        GenFormat::Sdk,
+        GenFormat::Diagnostic,
+        GenFormat::EventHub,
+    ] {
+        let mut files = write_format(format, &g.events, &opts);
+        if format == GenFormat::PortalJson {
+            // Records that are rejected, in both halves of a chunk: bytes that are not UTF-8,
+            // a number where a text belongs, and a record cut short.
+            let bytes = &files[0].1;
+            let bytes = splice(bytes, b"\"cycleId\":\"", 40, b"\"cycleId\":\"\xff");
+            let bytes = splice(&bytes, b"\"changeId\":\"", 900, b"\"changeId\":[1],\"x\":\"");
+            let bytes = splice(&bytes, b"},{\"id\":", 2_000, b",{\"id\":");
+            files[0].1 = bytes;
+        }
+        for chunk in [1 << 18, 1 << 20] {
+            let one = read_threads(&files, chunk, false);
+            let two = read_threads(&files, chunk, true);
+            let order = |d: &DataSet| -> Vec<String> {
+                d.store
+                    .events
+                    .iter()
+                    .map(|e| d.store.str(e.id).to_string())
+                    .collect()
+            };
+            assert!(order(&one) == order(&two), "{format:?}: event order");
+            assert_eq!(facts(&one), facts(&two), "{format:?}");
+            assert_eq!(one.issues, two.issues, "{format:?}");
+            assert_eq!(one.reasons, two.reasons, "{format:?}");
+            assert_eq!(one.files, two.files, "{format:?}");
+            assert_eq!(
+                (one.rejected, one.duplicates),
+                (two.rejected, two.duplicates)
+            );
+            if format == GenFormat::PortalJson {
+                assert_eq!(one.rejected, 3, "{:#?}", one.issues);
+            }
+        }
+    }
+}

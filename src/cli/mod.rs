@@ -745,9 +745,11 @@ pub fn exit_code(data: &DataSet) -> ExitCode {
 /// A second thread reads the files one after another and hashes them (SHA-256, for the audit
 /// report) while this one parses: reading and hashing were a sixth of the load time. It does
 /// not wait at a file's end, so the next file (a Graph export is many page files) is already
-/// being read while the last chunks of this one are parsed.
+/// being read while the last chunks of this one are parsed. JSON records are decoded on two
+/// threads when the machine has two cores ([`Ingest::two_threads`]).
 pub fn load(paths: &[PathBuf]) -> DataSet {
-    let mut ingest = Ingest::default().hash_files(false);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut ingest = Ingest::default().hash_files(false).two_threads(cores >= 2);
     std::thread::scope(|scope| {
         let (full_tx, full) = std::sync::mpsc::sync_channel::<FromReader>(CHUNKS_AHEAD);
         let (free, free_rx) = std::sync::mpsc::channel::<Vec<u8>>();
