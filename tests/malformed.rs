@@ -440,6 +440,41 @@ fn containers_and_bombs_are_bounded() {
 }
 
 #[test]
+fn a_wrong_checksum_in_a_gzip_or_zip_is_reported() {
+    let json = portal(&[record(1), record(2)]);
+    // The gzip trailer is the CRC-32 of the data, then its length.
+    let mut gz = gzip(&json);
+    let crc_at = gz.len() - 8;
+    gz[crc_at] ^= 0x5a;
+    let d = check(
+        "a gzip whose checksum is wrong",
+        "crc.json.gz",
+        &gz,
+        whole_file(2, "damaged"),
+    );
+    assert!(d.rejected > 0, "{:?}", d.issues);
+
+    // A zip member's CRC-32 is in its local header (offset 14) and in its central directory
+    // entry (offset 16).
+    let mut archive = zip(&[("ProvisioningLogs.json".into(), json.clone())]).unwrap_or_default();
+    let flip = |a: &mut Vec<u8>, signature: &[u8], offset: usize| {
+        let at = a.windows(4).position(|w| w == signature);
+        if let Some(at) = at {
+            a[at + offset] ^= 0x5a;
+        }
+        at.is_some()
+    };
+    assert!(flip(&mut archive, b"PK\x03\x04", 14));
+    assert!(flip(&mut archive, b"PK\x01\x02", 16));
+    let d = read(&[("crc.zip", &archive)], Limits::default());
+    let messages: Vec<&str> = d.issues.iter().map(|i| i.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("checksum")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
 fn empty_and_foreign_files_are_refused_by_name() {
     check("an empty file", "empty.json", b"", whole_file(0, "empty"));
     check(
