@@ -487,7 +487,12 @@ fn two_decoding_threads_read_the_same_data_set_and_issues_as_one() {
             // a number where a text belongs, and a record cut short.
             let bytes = &files[0].1;
             let bytes = splice(bytes, b"\"cycleId\":\"", 40, b"\"cycleId\":\"\xff");
-            let bytes = splice(&bytes, b"\"changeId\":\"", 900, b"\"changeId\":[1],\"x\":\"");
+            let bytes = splice(
+                &bytes,
+                b"\"changeId\":\"",
+                900,
+                b"\"changeId\":[1],\"x\":\"",
+            );
             let bytes = splice(&bytes, b"},{\"id\":", 2_000, b",{\"id\":");
             files[0].1 = bytes;
         }
