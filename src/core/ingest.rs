@@ -17,6 +17,7 @@ use crate::core::parse::csv::CsvParser;
 use crate::core::parse::frame::{Frame, Framer, Pos};
 use crate::core::parse::record::{decode_item, decode_item_str, Item, ItemError};
 use crate::core::sniff::{sniff, utf16_order, Format, Sniff, FORMATS_READ, SNIFF_BYTES};
+use crate::core::vecmap::VecMap;
 
 /// Issues kept per file; beyond this only counts by reason are kept.
 const MAX_ISSUES_PER_FILE: usize = 200;
@@ -397,7 +398,7 @@ impl Builder {
         }
         let mut steps: Vec<(usize, u32, StepDraft<'static>)> = Vec::new();
         let mut modified: Vec<(usize, ModifiedDraft<'static>)> = Vec::new();
-        let mut orphans: BTreeMap<u16, u64> = BTreeMap::new();
+        let mut orphans: VecMap<u16, u64> = VecMap::new();
         for (change, step, file, order) in pending.steps {
             match store
                 .strings
@@ -405,7 +406,7 @@ impl Builder {
                 .and_then(|s| by_change.get(&s))
             {
                 Some(&i) => steps.push((i, order.unwrap_or(u32::MAX), step)),
-                None => *orphans.entry(file).or_insert(0) += 1,
+                None => *orphans.or_default(file) += 1,
             }
         }
         for (change, m, file) in pending.modified {
@@ -415,7 +416,7 @@ impl Builder {
                 .and_then(|s| by_change.get(&s))
             {
                 Some(&i) => modified.push((i, m)),
-                None => *orphans.entry(file).or_insert(0) += 1,
+                None => *orphans.or_default(file) += 1,
             }
         }
         // Keep file order within an event (a stable sort), unless the steps are numbered.

@@ -18,6 +18,7 @@ pub mod session;
 pub mod sniff;
 pub mod sort;
 pub mod url;
+pub mod vecmap;
 pub mod view;
 pub mod wire;
 

@@ -3,8 +3,6 @@
 //! event's detail, an export, the findings, the lifecycle overview, one person's swimlane)
 //! with plain view data. The worker only forwards to it, so all of this is tested natively.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::columns::Columns;
@@ -21,6 +19,7 @@ use crate::core::lifecycle::view::{
 use crate::core::lifecycle::{self, LifecycleConfig, LifecycleReport};
 use crate::core::model::{Status, Store};
 use crate::core::time::format_iso;
+use crate::core::vecmap::VecMap;
 use crate::core::view::{
     event_detail, export_csv, export_json, identity_label, rows, sort_indices, Column, EventDetail,
     Row, Sort,
@@ -159,7 +158,7 @@ pub struct ViewData {
     pub overview: OverviewReport,
     /// A label per timeline bucket (its start, ISO 8601).
     pub bucket_labels: Vec<String>,
-    pub facets: BTreeMap<Facet, Vec<FacetValue>>,
+    pub facets: VecMap<Facet, Vec<FacetValue>>,
     /// The first window of the explorer; `rows.total` is the explorer's count.
     pub rows: RowWindow,
     pub error_trends: Vec<ErrorTrend>,
@@ -317,11 +316,11 @@ impl Session {
             let store = &self.data.store;
             let l = cached_lifecycle(store, &mut self.lifecycle, &config.lifecycle);
             let found = findings_with_lifecycle(store, config, &l.report);
-            let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+            let mut seen: VecMap<&'static str, usize> = VecMap::new();
             let items = found
                 .into_iter()
                 .map(|f| {
-                    let n = seen.entry(f.kind.as_str()).or_insert(0);
+                    let n = seen.or_default(f.kind.as_str());
                     *n += 1;
                     FindingItem {
                         key: format!("{}-{}", f.kind.as_str(), n),
@@ -646,7 +645,7 @@ fn job_cycles(report: &OverviewReport) -> Vec<JobCycles> {
 /// The identity report plus its timeline lanes (one per job and target system).
 fn identity_view(store: &Store, query: &str) -> IdentityView {
     let report = identity_report(store, query);
-    let mut lanes: BTreeMap<String, Vec<TimelinePoint>> = BTreeMap::new();
+    let mut lanes: VecMap<String, Vec<TimelinePoint>> = VecMap::new();
     for i in identity_events(store, query) {
         let Some(e) = store.events.get(i as usize) else {
             continue;
@@ -669,7 +668,7 @@ fn identity_view(store: &Store, query: &str) -> IdentityView {
             label.push_str(" · ");
             label.push_str(code);
         }
-        lanes.entry(lane).or_default().push(TimelinePoint {
+        lanes.or_default(lane).push(TimelinePoint {
             event: i,
             time_ms: t,
             status: e.status.as_str().to_string(),
@@ -742,7 +741,11 @@ mod tests {
         assert_eq!(failed.overview.totals.by_status.success, 0);
         assert!(failed.rows.rows.iter().all(|r| r.status == "Failure"));
         // Faceted: the status facet still counts every status.
-        let statuses = &failed.facets[&Facet::Status];
+        let statuses = failed
+            .facets
+            .get(&Facet::Status)
+            .cloned()
+            .unwrap_or_default();
         assert!(statuses.iter().any(|v| v.value == "success" && v.count > 0));
     }
 

@@ -1,13 +1,14 @@
 //! One identity's history across jobs and cycles: which events concern it, its current state in
 //! each target, and how its attributes changed over time.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::dims::{job_key, system_name};
 use crate::core::model::{Event, Store, Sym};
 use crate::core::time::format_iso;
+use crate::core::vecmap::VecMap;
 
 /// One event in an identity's history.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +70,7 @@ pub struct IdentityReport {
     pub events: Vec<HistoryEntry>,
     pub targets: Vec<TargetState>,
     /// Per attribute, its changes in time order.
-    pub attributes: BTreeMap<String, Vec<AttributeStep>>,
+    pub attributes: VecMap<String, Vec<AttributeStep>>,
 }
 
 fn keys_of(e: &Event) -> [Sym; 7] {
@@ -163,29 +164,30 @@ pub fn identity_events(store: &Store, query: &str) -> Vec<u32> {
 pub fn identity_report(store: &Store, query: &str) -> IdentityReport {
     let indices = identity_events(store, query);
     let s = |sym: Sym| store.str(sym).to_string();
-    let mut names = std::collections::BTreeSet::new();
-    let mut upns = std::collections::BTreeSet::new();
-    let mut ids = std::collections::BTreeSet::new();
+    // Sets, in order: the values are unit.
+    let mut names = VecMap::new();
+    let mut upns = VecMap::new();
+    let mut ids = VecMap::new();
     let mut events = Vec::new();
-    let mut targets: BTreeMap<(String, String), TargetState> = BTreeMap::new();
-    let mut attributes: BTreeMap<String, Vec<AttributeStep>> = BTreeMap::new();
+    let mut targets: VecMap<(String, String), TargetState> = VecMap::new();
+    let mut attributes: VecMap<String, Vec<AttributeStep>> = VecMap::new();
     for &i in &indices {
         let Some(e) = store.events.get(i as usize) else {
             continue;
         };
         for n in [e.source.name, e.target.name] {
             if !n.is_empty() {
-                names.insert(s(n));
+                names.insert(s(n), ());
             }
         }
         for u in [e.source.upn, e.target.upn] {
             if !u.is_empty() {
-                upns.insert(s(u));
+                upns.insert(s(u), ());
             }
         }
         for id in [e.source.id, e.target.id] {
             if !id.is_empty() {
-                ids.insert(s(id));
+                ids.insert(s(id), ());
             }
         }
         let time = e.time_ms.map(format_iso);
@@ -200,25 +202,20 @@ pub fn identity_report(store: &Store, query: &str) -> IdentityReport {
             })
             .collect();
         for c in &changes {
-            attributes
-                .entry(c.name.clone())
-                .or_default()
-                .push(AttributeStep {
-                    time: time.clone(),
-                    job_id: job.clone(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
-                    status: e.status.as_str().to_string(),
-                });
+            attributes.or_default(c.name.clone()).push(AttributeStep {
+                time: time.clone(),
+                job_id: job.clone(),
+                old: c.old.clone(),
+                new: c.new.clone(),
+                status: e.status.as_str().to_string(),
+            });
         }
         let target_system = system_name(store.str(e.target_system.name)).to_string();
-        let state = targets
-            .entry((job.clone(), target_system.clone()))
-            .or_insert_with(|| TargetState {
-                job_id: job.clone(),
-                target_system: target_system.clone(),
-                ..TargetState::default()
-            });
+        let state = targets.or_insert_with((job.clone(), target_system.clone()), || TargetState {
+            job_id: job.clone(),
+            target_system: target_system.clone(),
+            ..TargetState::default()
+        });
         state.last_time = time.clone();
         state.last_action = e.action.as_str().to_string();
         state.last_status = e.status.as_str().to_string();
@@ -245,11 +242,11 @@ pub fn identity_report(store: &Store, query: &str) -> IdentityReport {
     }
     IdentityReport {
         query: query.to_string(),
-        display_names: names.into_iter().collect(),
-        upns: upns.into_iter().collect(),
-        ids: ids.into_iter().collect(),
+        display_names: names.into_iter().map(|(n, ())| n).collect(),
+        upns: upns.into_iter().map(|(u, ())| u).collect(),
+        ids: ids.into_iter().map(|(id, ())| id).collect(),
         events,
-        targets: targets.into_values().collect(),
+        targets: targets.into_iter().map(|(_, state)| state).collect(),
         attributes,
     }
 }

@@ -15,6 +15,7 @@ use crate::core::analyze::totals::{Totals, TotalsReport};
 use crate::core::kb;
 use crate::core::model::{Action, Status, Store, Sym};
 use crate::core::time::format_iso;
+use crate::core::vecmap::VecMap;
 
 /// Counts by action × status.
 pub type Matrix = [[u64; 5]; 7];
@@ -257,10 +258,10 @@ impl Overview {
     pub fn finish(&self, store: &Store, cols: &Columns) -> OverviewReport {
         let s = |sym: Sym| store.str(sym).to_string();
         let attribute_counts = |counts: &[u64]| -> Vec<AttributeCount> {
-            let mut by_name: BTreeMap<&str, u64> = BTreeMap::new();
+            let mut by_name: VecMap<&str, u64> = VecMap::new();
             for (a, &n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
                 let name = cols.attributes.get(a).copied().unwrap_or(Sym::EMPTY);
-                *by_name.entry(store.str(name)).or_insert(0) += n;
+                *by_name.or_default(store.str(name)) += n;
             }
             by_name
                 .into_iter()

@@ -1,13 +1,14 @@
 //! The query engine: filters by facet and free text, and faceted counts that reflect the other
 //! active filters (the count beside a value says how many events that value would add).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::core::analyze::columns::{scenario_index, Columns, NO_TIME};
 use crate::core::analyze::dims::{identity_type, system_name, Scenario};
 use crate::core::model::{Action, Event, Status, Store, Sym};
+use crate::core::vecmap::VecMap;
 
 /// Every filter the app and the CLI can set. Empty lists mean "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -292,7 +293,7 @@ pub struct QueryResult {
     /// Indices into the store's events, in store order.
     pub matches: Vec<u32>,
     /// Per facet, each value's count among events passing every *other* filter.
-    pub facets: BTreeMap<Facet, Vec<FacetValue>>,
+    pub facets: VecMap<Facet, Vec<FacetValue>>,
 }
 
 /// Runs a filter over the store: the matching events and the faceted counts.
@@ -355,7 +356,7 @@ pub fn run_in(
             }
         })
         .collect();
-    let mut facets = BTreeMap::new();
+    let mut facets = VecMap::new();
     for (c, facet) in counts.into_iter().zip(LIST_FACETS) {
         if !c.iter().any(|n| *n > 0) {
             continue;
@@ -371,7 +372,6 @@ pub fn run_in(
         crate::core::sort::sort_by(&mut v, |a, b| {
             b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))
         });
-        // Inserted, not collected: collecting a map sorts first (another copy of the sort).
         facets.insert(facet, v);
     }
     QueryResult { matches, facets }

@@ -1,13 +1,14 @@
 //! What every rule needs, computed once: each job's events in time order, its cycles in order,
 //! the data set's end ("now"), and helpers that turn events into evidence.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::core::analyze::dims::{identity_key, job_key, system_name};
 use crate::core::findings::{Evidence, Figure, FindingsConfig};
 use crate::core::kb::{self, KbEntry};
 use crate::core::model::{Event, Status, Store, Sym};
 use crate::core::time::format_iso;
+use crate::core::vecmap::VecMap;
 
 /// One cycle of one job: consecutive events sharing a cycle id (or, without ids, a burst).
 #[derive(Clone, Debug)]
@@ -98,7 +99,7 @@ impl<'a> Context<'a> {
             seen: HashSet::new(),
             events: Vec::new(),
             count: 0,
-            figures: BTreeMap::new(),
+            figures: VecMap::new(),
         }
     }
 
@@ -297,7 +298,7 @@ pub struct EvidenceBuilder<'c, 'a> {
     seen: HashSet<String>,
     events: Vec<u32>,
     count: u64,
-    figures: BTreeMap<String, Figure>,
+    figures: VecMap<String, Figure>,
 }
 
 impl EvidenceBuilder<'_, '_> {

@@ -2,12 +2,13 @@
 //! rewritten cycle after cycle — usually two mappings (or two jobs) fighting over it. The
 //! `accountDisabled` attribute that Entra logs on every update is ignored.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crate::core::findings::context::{plural, Context};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::kb;
 use crate::core::model::{Status, Sym};
+use crate::core::vecmap::VecMap;
 
 /// One identity's history of one attribute.
 #[derive(Default)]
@@ -15,7 +16,8 @@ struct History {
     /// Values in time order: the first change's old value (when logged), then every new value.
     values: Vec<Sym>,
     events: Vec<u32>,
-    cycles: BTreeSet<usize>,
+    /// Cycle positions it changed in (a set: the values are unit).
+    cycles: VecMap<usize, ()>,
 }
 
 struct Flap {
@@ -35,9 +37,9 @@ fn is_ignored(attribute: &str) -> bool {
 }
 
 /// The longest run of consecutive cycle positions.
-fn longest_consecutive(cycles: &BTreeSet<usize>) -> usize {
+fn longest_consecutive(cycles: &VecMap<usize, ()>) -> usize {
     let (mut best, mut run, mut prev) = (0, 0, None::<usize>);
-    for &c in cycles {
+    for &c in cycles.keys() {
         run = if prev.is_some_and(|p| p + 1 == c) {
             run + 1
         } else {
@@ -73,12 +75,12 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 h.values.push(m.new);
                 h.events.push(i);
                 if let Some(&c) = job.cycle_of.get(&i) {
-                    h.cycles.insert(c);
+                    h.cycles.insert(c, ());
                 }
             }
         }
         // Group flapping identities by attribute.
-        let mut by_attr: BTreeMap<String, Vec<Flap>> = BTreeMap::new();
+        let mut by_attr: VecMap<String, Vec<Flap>> = VecMap::new();
         for ((attr, _), h) in hist {
             let flips = h
                 .values
@@ -112,16 +114,13 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 .and_then(|&i| ctx.event(i))
                 .map(|e| ctx.identity_label(e))
                 .unwrap_or_default();
-            by_attr
-                .entry(ctx.str(attr).to_string())
-                .or_default()
-                .push(Flap {
-                    identity_label,
-                    flips,
-                    rewrites,
-                    events: h.events,
-                    example: format!("{}{more}", shown.join(" → ")),
-                });
+            by_attr.or_default(ctx.str(attr).to_string()).push(Flap {
+                identity_label,
+                flips,
+                rewrites,
+                events: h.events,
+                example: format!("{}{more}", shown.join(" → ")),
+            });
         }
         for (attr, mut flaps) in by_attr {
             crate::core::sort::sort_by(&mut flaps, |a, b| {

@@ -11,6 +11,7 @@ use crate::core::findings::{
 };
 use crate::core::lifecycle::{self, IssueKind, LifecycleIssue, LifecycleReport};
 use crate::core::model::Store;
+use crate::core::vecmap::VecMap;
 
 fn severity(s: lifecycle::Severity) -> Severity {
     match s {
@@ -27,10 +28,9 @@ fn figures(
     sla_ms: i64,
     systems: String,
     kind: IssueKind,
-) -> std::collections::BTreeMap<String, Figure> {
+) -> VecMap<String, Figure> {
     let hours = |ms: i64| Figure::Number(ms as f64 / 3_600_000.0);
-    // Inserted one by one: collecting into a BTreeMap would compile another copy of the sort.
-    let mut figures = std::collections::BTreeMap::new();
+    let mut figures = VecMap::new();
     figures.insert("latency_h".to_string(), hours(latency_ms));
     figures.insert("sla_h".to_string(), hours(sla_ms));
     figures.insert("systems".to_string(), Figure::Text(systems));
@@ -114,13 +114,9 @@ fn orphaned_access(
     orphans: &[LifecycleIssue],
     config: &FindingsConfig,
 ) -> Vec<Finding> {
-    let mut by_systems: std::collections::BTreeMap<String, Vec<&LifecycleIssue>> =
-        std::collections::BTreeMap::new();
+    let mut by_systems: VecMap<String, Vec<&LifecycleIssue>> = VecMap::new();
     for issue in orphans {
-        by_systems
-            .entry(issue.systems.join(", "))
-            .or_default()
-            .push(issue);
+        by_systems.or_default(issue.systems.join(", ")).push(issue);
     }
     let mut groups: Vec<(String, Vec<&LifecycleIssue>)> = by_systems.into_iter().collect();
     crate::core::sort::sort_by(&mut groups, |a, b| {

@@ -23,13 +23,12 @@ mod spike;
 mod stats;
 pub mod templates;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::core::kb;
 use crate::core::lifecycle::LifecycleConfig;
 use crate::core::model::Store;
+use crate::core::vecmap::VecMap;
 
 pub use context::Context;
 
@@ -462,7 +461,7 @@ pub struct Evidence {
     pub event_indices: Vec<u32>,
     pub event_total: u64,
     /// Named figures: baselines, thresholds, shares, error codes.
-    pub figures: BTreeMap<String, Figure>,
+    pub figures: VecMap<String, Figure>,
 }
 
 /// One finding.

@@ -9,6 +9,7 @@ use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::kb;
 use crate::core::model::{Action, Event, Status, Sym};
 use crate::core::time::format_duration_ms;
+use crate::core::vecmap::VecMap;
 
 /// One identity whose failures of some kind were never followed by a success.
 pub struct Unresolved {
@@ -112,10 +113,10 @@ pub fn unresolved(
 }
 
 /// Groups unresolved identities by their dominant error, in a stable order.
-pub fn by_error(list: Vec<Unresolved>) -> BTreeMap<String, Vec<Unresolved>> {
-    let mut groups: BTreeMap<String, Vec<Unresolved>> = BTreeMap::new();
+pub fn by_error(list: Vec<Unresolved>) -> VecMap<String, Vec<Unresolved>> {
+    let mut groups: VecMap<String, Vec<Unresolved>> = VecMap::new();
     for u in list {
-        groups.entry(u.error.clone()).or_default().push(u);
+        groups.or_default(u.error.clone()).push(u);
     }
     groups
 }

@@ -7,6 +7,7 @@ use crate::core::findings::context::{plural, Context};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::kb;
 use crate::core::model::{Status, Sym};
+use crate::core::vecmap::VecMap;
 
 /// An identity's longest run of failing cycles.
 struct Run {
@@ -25,7 +26,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     for job in &ctx.jobs {
         // Per identity and cycle it appears in: failed events, and whether anything else
         // (a success or a skip) happened to it in that cycle.
-        let mut seen: HashMap<Sym, BTreeMap<usize, (Vec<u32>, bool)>> = HashMap::new();
+        let mut seen: HashMap<Sym, VecMap<usize, (Vec<u32>, bool)>> = HashMap::new();
         for (i, e) in ctx.events(&job.events) {
             let who = ctx.identity(e);
             let Some(&c) = job.cycle_of.get(&i) else {
@@ -34,7 +35,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             if who.is_empty() {
                 continue;
             }
-            let slot = seen.entry(who).or_default().entry(c).or_default();
+            let slot = seen.entry(who).or_default().or_default(c);
             match e.status {
                 Status::Failure => slot.0.push(i),
                 Status::Success | Status::Skipped => slot.1 = true,
@@ -95,9 +96,9 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         for r in &runs {
             ev.events(&r.events);
         }
-        let mut codes: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut codes: VecMap<&str, u64> = VecMap::new();
         for r in &runs {
-            *codes.entry(r.error.as_str()).or_insert(0) += 1;
+            *codes.or_default(r.error.as_str()) += 1;
         }
         let top = codes
             .iter()

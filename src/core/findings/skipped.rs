@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::findings::context::{thousands, Context};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::model::{Event, Status, StepType, Store};
+use crate::core::vecmap::VecMap;
 
 /// Why an event was skipped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -214,12 +215,12 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             continue;
         };
         let cut = end - ((end - start) as f64 * cfg.skip_recent_fraction.clamp(0.0, 1.0)) as i64;
-        let mut by_class: BTreeMap<SkipClass, Vec<u32>> = BTreeMap::new();
+        let mut by_class: VecMap<SkipClass, Vec<u32>> = VecMap::new();
         let mut clauses: BTreeMap<String, u64> = BTreeMap::new();
         // Events (all statuses) and skips per class, before and after the cut.
         let (mut early_events, mut late_events) = (0u64, 0u64);
-        let mut early: BTreeMap<SkipClass, u64> = BTreeMap::new();
-        let mut late: BTreeMap<SkipClass, Vec<u32>> = BTreeMap::new();
+        let mut early: VecMap<SkipClass, u64> = VecMap::new();
+        let mut late: VecMap<SkipClass, Vec<u32>> = VecMap::new();
         for (i, e) in ctx.events(&job.events) {
             let is_late = e.time_ms.unwrap_or(start) > cut;
             if is_late {
@@ -231,14 +232,14 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
             let (class, detail) = classify(ctx.store, e);
-            by_class.entry(class).or_default().push(i);
+            by_class.or_default(class).push(i);
             if let (SkipClass::ScopingFilterFailed, Some(c)) = (class, detail) {
                 *clauses.entry(c).or_insert(0) += 1;
             }
             if is_late {
-                late.entry(class).or_default().push(i);
+                late.or_default(class).push(i);
             } else {
-                *early.entry(class).or_insert(0) += 1;
+                *early.or_default(class) += 1;
             }
         }
         if by_class.is_empty() {

@@ -2,12 +2,13 @@
 //! from one object to the next (quoted values, GUIDs, UPNs and e-mail addresses, numbers), with
 //! counts and first and last seen.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::core::findings::context::{thousands, Context};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
 use crate::core::model::Status;
 use crate::core::time::format_iso;
+use crate::core::vecmap::VecMap;
 
 /// Masks the variable parts of an error reason: `'<value>'`, `<guid>`, `<upn>`, `<n>`.
 pub fn template(reason: &str) -> String {
@@ -161,14 +162,15 @@ struct Group {
     events: Vec<u32>,
     first: Option<i64>,
     last: Option<i64>,
-    jobs: BTreeSet<String>,
+    /// The jobs it failed in (a set: the values are unit).
+    jobs: VecMap<String, ()>,
     codes: BTreeMap<String, u64>,
     example: String,
 }
 
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let cfg = ctx.config;
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    let mut groups: VecMap<String, Group> = VecMap::new();
     for job in &ctx.jobs {
         for (i, e) in ctx.events(&job.events) {
             if e.status != Status::Failure {
@@ -178,13 +180,13 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             if reason.trim().is_empty() {
                 continue;
             }
-            let g = groups.entry(template(reason)).or_default();
+            let g = groups.or_default(template(reason));
             g.events.push(i);
             if let Some(t) = e.time_ms {
                 g.first = Some(g.first.map_or(t, |f| f.min(t)));
                 g.last = Some(g.last.map_or(t, |l| l.max(t)));
             }
-            g.jobs.insert(job.id.clone());
+            g.jobs.insert(job.id.clone(), ());
             *g.codes.entry(ctx.error_label(e)).or_insert(0) += 1;
             if g.example.is_empty() {
                 g.example = reason.to_string();
@@ -203,7 +205,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .take(cfg.template_max as usize)
         .map(|(tpl, g)| {
             let job_id = if g.jobs.len() == 1 {
-                g.jobs.first().cloned().unwrap_or_default()
+                g.jobs.keys().next().cloned().unwrap_or_default()
             } else {
                 String::new()
             };

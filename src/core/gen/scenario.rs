@@ -5,7 +5,7 @@
 //! of cloud sync, whose Entra object id is the source id of every app job. A success in one job
 //! queues the same change for the next job downstream, which picks it up in its next cycle.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use super::rng::Rng;
 use super::{
@@ -13,6 +13,7 @@ use super::{
     Generated, JobKind, JobTruth, Planted, PlantedChain, PlantedHop, Truth, CYCLE_MS,
 };
 use crate::core::model::{Action, Status, StepType};
+use crate::core::vecmap::VecMap;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
@@ -469,7 +470,7 @@ struct Sim {
     queues: Vec<Vec<Pending>>,
     planted: Vec<Planted>,
     /// Planted lifecycle chains: a create for (person, job) is not ready before this time.
-    holds: BTreeMap<(usize, usize), i64>,
+    holds: VecMap<(usize, usize), i64>,
     /// Planted lifecycle chains: this op never flows to (person, job).
     drops: HashSet<(usize, usize, OpKind)>,
     chain_plants: Vec<ChainPlant>,
@@ -533,7 +534,7 @@ pub fn run(config: &GenConfig) -> Generated {
         groups: Vec::new(),
         queues: vec![Vec::new(); 6],
         planted: Vec::new(),
-        holds: BTreeMap::new(),
+        holds: VecMap::new(),
         drops: HashSet::new(),
         chain_plants: Vec::new(),
     };
@@ -961,9 +962,9 @@ impl Sim {
         end: i64,
         initial: usize,
         rng: &mut Rng,
-    ) -> BTreeMap<(usize, usize), Vec<Task>> {
-        let mut tasks: BTreeMap<(usize, usize), Vec<Task>> = BTreeMap::new();
-        let mut count_of_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    ) -> VecMap<(usize, usize), Vec<Task>> {
+        let mut tasks: VecMap<(usize, usize), Vec<Task>> = VecMap::new();
+        let mut count_of_kind: VecMap<&'static str, usize> = VecMap::new();
         for a in anomalies {
             let j = job_index(a.job());
             let Some(job) = self.job(j) else {
@@ -975,7 +976,7 @@ impl Sim {
             if n < 4 {
                 continue;
             }
-            let nth = count_of_kind.entry(a.name()).or_insert(0);
+            let nth = count_of_kind.or_default(a.name());
             let shift = *nth as f64 * 0.07;
             *nth += 1;
             let at = |f: f64| (((f + shift).min(0.95)) * n as f64) as usize;
@@ -1006,7 +1007,7 @@ impl Sim {
             }
             let span = end - start;
             let when = |percent: i64| start + span * percent / 100;
-            let mut add = |k: usize, t: Task| tasks.entry((j, k)).or_default().push(t);
+            let mut add = |k: usize, t: Task| tasks.or_default((j, k)).push(t);
             match a {
                 Anomaly::SilentJob { hours, .. } => {
                     let k = at(0.30);

@@ -11,6 +11,7 @@ use super::{
 use crate::core::analyze::dims::{job_key, system_name};
 use crate::core::model::{Action, Event, Status, Store, Sym};
 use crate::core::time::{format_duration_ms, format_iso};
+use crate::core::vecmap::VecMap;
 
 /// Follows every person in the store from HR to every downstream system.
 pub fn analyze(store: &Store, config: &LifecycleConfig) -> LifecycleReport {
@@ -483,8 +484,9 @@ fn build_person(
     link_indices: &[usize],
 ) -> Person {
     let s = |sym: Sym| store.str(sym).to_string();
-    let mut upns = std::collections::BTreeSet::new();
-    let mut workers = std::collections::BTreeSet::new();
+    // Sets, in order: the values are unit.
+    let mut upns = VecMap::new();
+    let mut workers = VecMap::new();
     let mut refs = Vec::new();
     let mut lanes: Vec<Lane> = Vec::new();
     for &a in accounts {
@@ -492,7 +494,7 @@ fn build_person(
             continue;
         };
         for &w in &acc.worker_ids {
-            workers.insert(s(w));
+            workers.insert(s(w), ());
         }
         refs.push(AccountRef {
             job_id: s(acc.job),
@@ -507,7 +509,7 @@ fn build_person(
             };
             for u in [e.source.upn, e.target.upn] {
                 if !u.is_empty() {
-                    upns.insert(store.str(u).to_lowercase());
+                    upns.insert(store.str(u).to_lowercase(), ());
                 }
             }
             let Some(op) = ops.get(i as usize).copied().flatten() else {
@@ -585,8 +587,8 @@ fn build_person(
     Person {
         id,
         name,
-        upns: upns.into_iter().collect(),
-        worker_ids: workers.into_iter().collect(),
+        upns: upns.into_iter().map(|(u, ())| u).collect(),
+        worker_ids: workers.into_iter().map(|(w, ())| w).collect(),
         accounts: refs,
         links,
         lanes,

@@ -1,19 +1,18 @@
 //! The explorer's facet sidebar: per facet its values with counts that reflect the other
 //! filters; a click adds or removes the value.
 
-use std::collections::BTreeMap;
-
 use yew::prelude::*;
 
 use crate::core::analyze::query::{Facet, FacetValue, Filter, LIST_FACETS};
 use crate::core::filters::{facet_label, is_selected, value_label};
+use crate::core::vecmap::VecMap;
 
 /// Values shown per facet before "Show all".
 const SHOWN: usize = 8;
 
 #[derive(Properties, PartialEq)]
 pub struct FacetSidebarProps {
-    pub facets: BTreeMap<Facet, Vec<FacetValue>>,
+    pub facets: VecMap<Facet, Vec<FacetValue>>,
     pub filter: Filter,
     pub on_toggle: Callback<(Facet, String)>,
 }
