@@ -441,7 +441,9 @@ fn demo_files_are_quick_and_read_cleanly() {
     assert!(elapsed.as_millis() < 3_000, "{elapsed:?}");
 }
 
-/// Reads `files` in chunks of `chunk` bytes, decoding JSON records on one thread or two.
+/// Reads `files` in chunks of `chunk` bytes, decoding JSON records on one thread or two (the
+/// second thread is for the command line; the wasm build has none).
+#[cfg(not(target_arch = "wasm32"))]
 fn read_threads(files: &[(String, Vec<u8>)], chunk: usize, two: bool) -> DataSet {
     let mut ingest = provlens::core::ingest::Ingest::default().two_threads(two);
     for (name, bytes) in files {
@@ -455,6 +457,7 @@ fn read_threads(files: &[(String, Vec<u8>)], chunk: usize, two: bool) -> DataSet
 }
 
 /// `bytes` with the `n`th occurrence of `what` replaced by `with`.
+#[cfg(not(target_arch = "wasm32"))]
 fn splice(bytes: &[u8], what: &[u8], n: usize, with: &[u8]) -> Vec<u8> {
     let at = bytes
         .windows(what.len())
@@ -466,6 +469,7 @@ fn splice(bytes: &[u8], what: &[u8], n: usize, with: &[u8]) -> Vec<u8> {
     [&bytes[..at], with, &bytes[at + what.len()..]].concat()
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn two_decoding_threads_read_the_same_data_set_and_issues_as_one() {
     let g = generate(&config(3_000, all_anomalies()));
