@@ -474,6 +474,64 @@ fn a_wrong_checksum_in_a_gzip_or_zip_is_reported() {
     );
 }
 
+/// A zip of one member stored without compression, written by the zip crate.
+fn stored_zip(name: &str, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Stored);
+    let written = w
+        .start_file(name, options)
+        .and_then(|()| w.write_all(bytes).map_err(Into::into))
+        .and_then(|()| w.finish());
+    written.map(|c| c.into_inner()).unwrap_or_default()
+}
+
+/// Sets a little-endian u16 at `offset` past each header with `signature`.
+fn patch_u16(archive: &mut [u8], signature: &[u8], offset: usize, value: u16) {
+    let at: Vec<usize> = archive
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == signature)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!at.is_empty(), "no header {signature:?}");
+    for i in at {
+        archive[i + offset..i + offset + 2].copy_from_slice(&value.to_le_bytes());
+    }
+}
+
+#[test]
+fn zip_members_are_read_stored_or_deflated_and_others_refused_by_name() {
+    let json = portal(&[record(1), record(2)]);
+    let stored = stored_zip("ProvisioningLogs.json", &json);
+    check("a stored zip member", "stored.zip", &stored, clean(2));
+
+    // Method 12 is bzip2: in the local header at offset 8, in the directory at offset 10.
+    let mut bzip2 = stored.clone();
+    patch_u16(&mut bzip2, b"PK\x03\x04", 8, 12);
+    patch_u16(&mut bzip2, b"PK\x01\x02", 10, 12);
+    let d = check(
+        "a bzip2 zip member",
+        "bzip2.zip",
+        &bzip2,
+        whole_file(0, "compressed with BZIP2 (method 12)"),
+    );
+    assert_eq!(d.issues.len(), 1, "one issue, naming the member: {:?}", d.issues);
+    assert!(d.issues[0].message.starts_with("bzip2.zip › ProvisioningLogs.json"));
+
+    // Flag bit 0 is encryption: at offset 6 in the local header, 8 in the directory.
+    let mut encrypted = stored;
+    patch_u16(&mut encrypted, b"PK\x03\x04", 6, 1);
+    patch_u16(&mut encrypted, b"PK\x01\x02", 8, 1);
+    check(
+        "an encrypted zip member",
+        "secret.zip",
+        &encrypted,
+        whole_file(0, "encrypted"),
+    );
+}
+
 #[test]
 fn empty_and_foreign_files_are_refused_by_name() {
     check("an empty file", "empty.json", b"", whole_file(0, "empty"));

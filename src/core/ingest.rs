@@ -893,7 +893,7 @@ impl Ingest {
 
     /// Reads each member of a zip archive as a file of its own.
     fn read_zip(&mut self, file: u16, name: &str, bytes: &[u8]) {
-        let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        let archive = match rawzip::ZipArchive::from_slice(bytes) {
             Ok(a) => a,
             Err(e) => {
                 self.builder.reject(
@@ -905,69 +905,141 @@ impl Ingest {
             }
         };
         let mut members = 0;
-        for i in 0..archive.len() {
-            let mut entry = match archive.by_index(i) {
-                Ok(e) => e,
+        let mut entries = archive.entries();
+        for index in 1.. {
+            let header = match entries.next_entry() {
+                Ok(Some(h)) => h,
+                Ok(None) => break,
                 Err(e) => {
+                    // The directory cannot be followed past a damaged entry.
                     self.builder.reject(
                         file,
                         Position::default(),
-                        format!("zip member {} cannot be read: {e}", i + 1),
+                        format!("zip member {index} cannot be read: {e}; the archive's list of files stops there"),
                     );
+                    break;
+                }
+            };
+            if header.is_dir() {
+                continue;
+            }
+            let raw_name = header.file_path();
+            let member_name = match std::str::from_utf8(raw_name.as_bytes()) {
+                Ok(n) if !n.is_empty() => n.to_string(),
+                _ => format!("member {index}"),
+            };
+            let member = format!("{name} › {member_name}");
+            members += 1;
+            let st = self.begin_file(&member, header.uncompressed_size_hint(), true);
+            if header.flags().is_encrypted() {
+                self.refuse_member(
+                    st,
+                    "it is encrypted; provlens reads unencrypted archives only".to_string(),
+                );
+                continue;
+            }
+            let method = header.compression_method();
+            let entry = match archive.get_entry(header.wayfinder()) {
+                Ok(entry) => entry,
+                Err(e) => {
+                    self.refuse_member(st, format!("its data cannot be found in the archive: {e}"));
                     continue;
                 }
             };
-            if entry.is_dir() {
-                continue;
+            let data = entry.data();
+            let expected = entry.claim_verifier();
+            if method == rawzip::CompressionMethod::STORE {
+                self.read_zip_member(st, &member, data, expected);
+            } else if method == rawzip::CompressionMethod::DEFLATE {
+                let inflated = flate2::read::DeflateDecoder::new(data);
+                self.read_zip_member(st, &member, inflated, expected);
+            } else {
+                let method_name = match method.name() {
+                    Some(n) => format!("{n} (method {})", method.as_u16()),
+                    None => format!("method {}", method.as_u16()),
+                };
+                self.refuse_member(
+                    st,
+                    format!(
+                        "it is compressed with {method_name}, which provlens does not read; zip \
+                         it again with standard (deflate) compression"
+                    ),
+                );
             }
-            let member_name = entry
-                .name()
-                .map(|n| n.into_owned())
-                .unwrap_or_else(|_| format!("member {}", i + 1));
-            let member = format!("{name} › {member_name}");
-            let declared = entry.size();
-            members += 1;
-            let mut st = self.begin_file(&member, declared, true);
-            let mut buf = vec![0u8; 1 << 20];
-            let mut total: u64 = 0;
-            loop {
-                match entry.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        total += n as u64;
-                        if total > self.limits.max_decompressed_bytes {
-                            let limit = size_text(self.limits.max_decompressed_bytes);
-                            self.builder.reject(
-                                st.file,
-                                Position::default(),
-                                format!(
-                                    "{member} expands beyond {limit} when decompressed, the \
-                                     most one zip member may hold here; the rest is refused to \
-                                     protect memory (a zip bomb?). Use the provlens \
-                                     command-line tool for very large exports"
-                                ),
-                            );
-                            break;
-                        }
-                        let chunk = buf.get(..n).unwrap_or(&[]);
-                        self.push(&mut st, chunk);
-                    }
-                    Err(e) => {
-                        self.builder.reject(
-                            st.file,
-                            Position::default(),
-                            format!("zip member cannot be decompressed: {e}"),
-                        );
-                        break;
-                    }
-                }
-            }
-            self.end(st);
         }
         if members == 0 {
             self.builder
                 .refuse(file, "the zip archive holds no files".to_string());
         }
+    }
+
+    /// Refuses a whole zip member, saying why; it is not read at all.
+    fn refuse_member(&mut self, mut st: FileState, why: String) {
+        self.builder.refuse_file(st.file, why);
+        st.reader = Reader::Refused;
+        self.end(st);
+    }
+
+    /// Reads one zip member's data through `reader` (stored, or inflating), bounded by the
+    /// decompressed-size limit, and checks its size and CRC-32 against the archive's directory.
+    fn read_zip_member(
+        &mut self,
+        mut st: FileState,
+        member: &str,
+        mut reader: impl Read,
+        expected: rawzip::ZipVerification,
+    ) {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut total: u64 = 0;
+        let mut crc = crc32fast::Hasher::new();
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => {
+                    let got = crc.finalize();
+                    if total != expected.uncompressed_size || got != expected.crc {
+                        self.builder.reject(
+                            st.file,
+                            Position::default(),
+                            format!(
+                                "the zip member is damaged: its checksum does not match (CRC-32 \
+                                 {got:08x} for {total} bytes read, {:08x} for {} bytes listed)",
+                                expected.crc, expected.uncompressed_size
+                            ),
+                        );
+                    }
+                    break;
+                }
+                Ok(n) => {
+                    total += n as u64;
+                    if total > self.limits.max_decompressed_bytes {
+                        let limit = size_text(self.limits.max_decompressed_bytes);
+                        self.builder.reject(
+                            st.file,
+                            Position::default(),
+                            format!(
+                                "{member} expands beyond {limit} when decompressed, the \
+                                 most one zip member may hold here; the rest is refused to \
+                                 protect memory (a zip bomb?). Use the provlens \
+                                 command-line tool for very large exports"
+                            ),
+                        );
+                        break;
+                    }
+                    let chunk = buf.get(..n).unwrap_or(&[]);
+                    crc.update(chunk);
+                    self.push(&mut st, chunk);
+                }
+                Err(e) => {
+                    self.builder.reject(
+                        st.file,
+                        Position::default(),
+                        format!("the zip member cannot be decompressed: {e}"),
+                    );
+                    break;
+                }
+            }
+        }
+        self.end(st);
     }
 }
 
