@@ -125,14 +125,14 @@ async fn a_load_estimated_above_the_memory_limit_is_refused_before_reading() {
 #[wasm_bindgen_test]
 fn worker_messages_survive_the_structured_codec() {
     use gloo::worker::Codec;
-    use provlens::worker::codec::Structured;
-    use provlens::worker::protocol::{FileRef, LoadMode, Packed, Request, Response};
+    use provlens::worker::codec::Binary;
+    use provlens::worker::protocol::{FileRef, LoadMode, Request, Response};
 
     let request = Request::Load {
         files: vec![FileRef(file("a.json", b"[]"))],
         mode: LoadMode::Add,
     };
-    let back: Request = Structured::decode(Structured::encode(&request));
+    let back: Request = Binary::decode(Binary::encode(&request));
     match back {
         Request::Load { files, mode } => {
             assert_eq!(mode, LoadMode::Add);
@@ -141,7 +141,7 @@ fn worker_messages_survive_the_structured_codec() {
         other => panic!("decoded {other:?}"),
     }
     let summary = summarize(&read_all([("failure.json", FAILURE)]));
-    let response = Packed(Response::Loaded(Box::new(summary.clone())));
-    let back: Packed<Response> = Structured::decode(Structured::encode(&response));
-    assert_eq!(back, Packed(Response::Loaded(Box::new(summary))));
+    let response = Response::Loaded(Box::new(summary.clone()));
+    let back: Response = Binary::decode(Binary::encode(&response));
+    assert_eq!(back, Response::Loaded(Box::new(summary)));
 }

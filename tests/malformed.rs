@@ -517,8 +517,15 @@ fn zip_members_are_read_stored_or_deflated_and_others_refused_by_name() {
         &bzip2,
         whole_file(0, "compressed with BZIP2 (method 12)"),
     );
-    assert_eq!(d.issues.len(), 1, "one issue, naming the member: {:?}", d.issues);
-    assert!(d.issues[0].message.starts_with("bzip2.zip › ProvisioningLogs.json"));
+    assert_eq!(
+        d.issues.len(),
+        1,
+        "one issue, naming the member: {:?}",
+        d.issues
+    );
+    assert!(d.issues[0]
+        .message
+        .starts_with("bzip2.zip › ProvisioningLogs.json"));
 
     // Flag bit 0 is encryption: at offset 6 in the local header, 8 in the directory.
     let mut encrypted = stored;

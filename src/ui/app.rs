@@ -17,8 +17,8 @@ use crate::ui::components::{
     theme_toggle::ThemeToggle, workspace::Workspace,
 };
 use crate::ui::state::Store;
-use crate::worker::codec::Structured;
-use crate::worker::protocol::{ExportRequest, FileRef, LoadMode, Packed, Request, Response};
+use crate::worker::codec::Binary;
+use crate::worker::protocol::{ExportRequest, FileRef, LoadMode, Request, Response};
 use crate::worker::Analyzer;
 
 /// The connection to the worker, started on first use and again after the worker crashed.
@@ -51,8 +51,8 @@ impl Connection {
     fn spawn(&self) -> WorkerBridge<Analyzer> {
         let dispatch = self.dispatch.clone();
         let crashed = self.crashed.clone();
-        let mut spawner = Analyzer::spawner().encoding::<Structured>();
-        spawner.callback(move |Packed(response): Packed<Response>| match response {
+        let mut spawner = Analyzer::spawner().encoding::<Binary>();
+        spawner.callback(move |response: Response| match response {
             Response::Progress(p) => dispatch.dispatch(Action::Progress(p)),
             Response::Loaded(s) => dispatch.dispatch(Action::Loaded(Rc::new(*s))),
             Response::Memory(bytes) => dispatch.dispatch(Action::Memory(bytes)),
@@ -288,13 +288,13 @@ pub fn App() -> Html {
         let dispatch = store.dispatcher();
         request.reform(move |choice: ExportChoice| {
             dispatch.dispatch(Action::ExportStarted);
-            Request::Export(Packed(ExportRequest {
+            Request::Export(ExportRequest {
                 kind: choice.kind,
                 filter: filter.clone(),
                 share_key: choice.share_key,
                 include_events: choice.include_events,
                 produced_at: browser::now_text(),
-            }))
+            })
         })
     };
     let on_close = {

@@ -14,14 +14,14 @@ use gloo::worker::{HandlerId, Registrable, Worker, WorkerScope};
 
 use crate::core::report::summarize_totals;
 use crate::core::session::Session;
-use codec::Structured;
-use protocol::{ExportKind, ExportRequest, Exported, LoadMode, Packed, Request, Response};
+use codec::Binary;
+use protocol::{ExportKind, ExportRequest, Exported, LoadMode, Request, Response};
 use read::{load, ReadOptions, Source};
 
 /// Registers the worker; called by the worker binary.
 pub fn start() {
     panic::install();
-    Analyzer::registrar().encoding::<Structured>().register();
+    Analyzer::registrar().encoding::<Binary>().register();
 }
 
 /// What the worker holds between requests.
@@ -43,7 +43,7 @@ pub struct Analyzer {
 impl Worker for Analyzer {
     type Message = ();
     type Input = Request;
-    type Output = Packed<Response>;
+    type Output = Response;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         Analyzer {
@@ -74,7 +74,7 @@ impl Worker for Analyzer {
                 held.sources.clear();
                 held.session = None;
             }
-            Request::Analyze(Packed(request)) => {
+            Request::Analyze(request) => {
                 let response = self
                     .held
                     .borrow_mut()
@@ -82,10 +82,10 @@ impl Worker for Analyzer {
                     .as_mut()
                     .map(|s| s.handle(request));
                 if let Some(response) = response {
-                    scope.respond(id, Packed(Response::Analyzed(response)));
+                    scope.respond(id, Response::Analyzed(response));
                 }
             }
-            Request::Export(Packed(request)) => {
+            Request::Export(request) => {
                 // The audit report lists each file's SHA-256; files are read without hashing
                 // (it would slow every load), so they are hashed now, once, from the files.
                 let awaited = if request.kind == ExportKind::Report {
@@ -94,7 +94,7 @@ impl Worker for Analyzer {
                     Vec::new()
                 };
                 if awaited.is_empty() {
-                    scope.respond(id, Packed(export_response(&self.held.borrow(), &request)));
+                    scope.respond(id, export_response(&self.held.borrow(), &request));
                     return;
                 }
                 let held = self.held.clone();
@@ -112,7 +112,7 @@ impl Worker for Analyzer {
                         }
                         Err(e) => Response::ExportFailed(e),
                     };
-                    scope.respond(id, Packed(response));
+                    scope.respond(id, response);
                 });
             }
         }
@@ -129,7 +129,7 @@ impl Analyzer {
         let scope = scope.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = load(&sources, ReadOptions::default(), &cancel, |p| {
-                scope.respond(id, Packed(Response::Progress(p)));
+                scope.respond(id, Response::Progress(p));
             })
             .await;
             // Only the latest load answers; a superseded one ends silently.
@@ -143,13 +143,13 @@ impl Analyzer {
                     let mut held = held.borrow_mut();
                     held.sources = sources;
                     held.session = Some(Session::new(data));
-                    scope.respond(id, Packed(Response::Loaded(Box::new(summary))));
+                    scope.respond(id, Response::Loaded(Box::new(summary)));
                     Response::Memory(wasm_memory_bytes())
                 }
                 Ok(None) => Response::Cancelled,
                 Err(message) => Response::Failed(message),
             };
-            scope.respond(id, Packed(response));
+            scope.respond(id, response);
         });
     }
 }

@@ -6,20 +6,23 @@ use gloo::worker::{Codec, HandlerId};
 use serde::Serialize;
 use wasm_bindgen::JsCast;
 
-use super::codec::Structured;
-use super::protocol::{Packed, Response};
+use super::codec::Binary;
+use super::protocol::Response;
 
 thread_local! {
     /// The page connection that sent the latest request; the panic message goes there.
     static LAST_HANDLER: Cell<Option<HandlerId>> = const { Cell::new(None) };
 }
 
-/// Mirrors gloo-worker's private `FromWorker::ProcessOutput` message. With the structured
-/// codec an enum travels as `{ "ProcessOutput": [handler, output] }`, matched by variant name,
-/// so this mirror is decoded by the page's bridge like any response.
+/// Mirrors gloo-worker's private `FromWorker` message, so that the page's bridge decodes the
+/// panic message like any response. The binary encoding writes an enum's variant by its index,
+/// so the mirror lists gloo's variants in gloo's order: `WorkerLoaded`, then `ProcessOutput`.
 #[derive(Serialize)]
-enum FromWorker {
-    ProcessOutput(HandlerId, Packed<Response>),
+pub(crate) enum FromWorker {
+    /// Never sent from here; it holds `ProcessOutput`'s place.
+    #[allow(dead_code)]
+    WorkerLoaded,
+    ProcessOutput(HandlerId, Response),
 }
 
 /// Installs the hook. The panic still aborts the worker; the page then starts a new one.
@@ -30,10 +33,10 @@ pub fn install() {
         let Some(id) = LAST_HANDLER.with(Cell::get) else {
             return;
         };
-        let envelope = FromWorker::ProcessOutput(id, Packed(Response::Crashed(message)));
+        let envelope = FromWorker::ProcessOutput(id, Response::Crashed(message));
         if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
             // Nothing more can be done if even this fails: the worker is going down.
-            let _ = scope.post_message(&Structured::encode(envelope));
+            let _ = scope.post_message(&Binary::encode(envelope));
         }
     }));
 }

@@ -3,17 +3,36 @@
 //! session's own messages, forwarded as they are.
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+use super::codec;
 
 use crate::core::analyze::query::Filter;
 use crate::core::progress::FileProgress;
 use crate::core::report::Summary;
 use crate::core::session;
-use crate::core::wire;
 
-/// A browser `File` handle. It crosses to the worker by structured clone, so the page never reads
-/// the file's bytes; the worker reads them in chunks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileRef(#[serde(with = "serde_wasm_bindgen::preserve")] pub web_sys::File);
+/// A browser `File` handle. It crosses to the worker by structured clone beside the message's
+/// bytes (see [`codec`](super::codec)), so the page never reads the file's bytes; the worker
+/// reads them in chunks. In the encoding it is its place among the message's handles.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRef(pub web_sys::File);
+
+impl Serialize for FileRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u32(codec::put_handle(self.0.clone().into()))
+    }
+}
+
+impl<'de> Deserialize<'de> for FileRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let place = u32::deserialize(deserializer)?;
+        codec::handle(place)
+            .and_then(|h| h.dyn_into::<web_sys::File>().ok())
+            .map(FileRef)
+            .ok_or_else(|| serde::de::Error::custom("a file handle is missing from the message"))
+    }
+}
 
 /// What a load does with the data set already held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,15 +58,15 @@ pub enum Request {
     /// Drops the data set.
     Reset,
     /// Asks the loaded data set a question (ignored when nothing is loaded).
-    Analyze(Packed<session::Request>),
+    Analyze(session::Request),
     /// Writes an export or the audit report of the data set held.
-    Export(Packed<ExportRequest>),
+    Export(ExportRequest),
 }
 
 impl Request {
-    /// Asks the loaded data set `request` (sent packed, like every request but a load).
+    /// Asks the loaded data set `request`.
     pub fn analyze(request: session::Request) -> Request {
-        Request::Analyze(Packed(request))
+        Request::Analyze(request)
     }
 }
 
@@ -83,7 +102,7 @@ pub struct Exported {
     pub text: String,
 }
 
-/// What the worker tells the page, as a [`Packed`] value.
+/// What the worker tells the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Response {
     /// Sent for every file when a load starts, and after every chunk read.
@@ -105,41 +124,4 @@ pub enum Response {
     ExportFailed(String),
     /// The answer to an `Analyze` request.
     Analyzed(session::Response),
-}
-
-/// A value that crosses the worker boundary as one byte array in the core's binary encoding
-/// (`core::wire`). View data holds thousands of small objects; one array is copied at once,
-/// where the structured codec would build (and the page would read back) every object through
-/// JS calls. Every answer crosses this way, and every request but a load (whose `File`
-/// handles must cross as structured clones), so that one encoding serves both directions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Packed<T>(pub T);
-
-impl<T: Serialize> Serialize for Packed<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let bytes = wire::encode(&self.0).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_bytes(&bytes)
-    }
-}
-
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Packed<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Vec<u8>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a byte array")
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-                Ok(v.to_vec())
-            }
-            fn visit_byte_buf<E>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-                Ok(v)
-            }
-        }
-        let bytes = deserializer.deserialize_byte_buf(Bytes)?;
-        wire::decode(&bytes)
-            .map(Packed)
-            .map_err(serde::de::Error::custom)
-    }
 }
