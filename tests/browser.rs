@@ -123,20 +123,21 @@ async fn a_load_estimated_above_the_memory_limit_is_refused_before_reading() {
 }
 
 #[wasm_bindgen_test]
-fn worker_messages_survive_the_structured_codec() {
+fn worker_messages_and_file_handles_survive_the_binary_codec() {
     use gloo::worker::Codec;
     use provlens::worker::codec::Binary;
     use provlens::worker::protocol::{FileRef, LoadMode, Request, Response};
 
     let request = Request::Load {
-        files: vec![FileRef(file("a.json", b"[]"))],
+        files: vec![FileRef(file("a.json", b"[]")), FileRef(file("b.csv", b"x"))],
         mode: LoadMode::Add,
     };
     let back: Request = Binary::decode(Binary::encode(&request));
     match back {
         Request::Load { files, mode } => {
             assert_eq!(mode, LoadMode::Add);
-            assert_eq!(files[0].0.name(), "a.json");
+            let names: Vec<String> = files.iter().map(|f| f.0.name()).collect();
+            assert_eq!(names, ["a.json", "b.csv"]);
         }
         other => panic!("decoded {other:?}"),
     }
