@@ -2,7 +2,7 @@
 //! from one object to the next (quoted values, GUIDs, UPNs and e-mail addresses, numbers), with
 //! counts and first and last seen.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::core::findings::context::{thousands, Context};
 use crate::core::findings::{kql, Finding, FindingKind, Severity};
@@ -170,7 +170,8 @@ struct Group {
 
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let cfg = ctx.config;
-    let mut groups: VecMap<String, Group> = VecMap::new();
+    // One group per template, which can grow with the data set: hashed, and ranked below.
+    let mut groups: HashMap<String, Group> = HashMap::new();
     for job in &ctx.jobs {
         for (i, e) in ctx.events(&job.events) {
             if e.status != Status::Failure {
@@ -180,7 +181,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
             if reason.trim().is_empty() {
                 continue;
             }
-            let g = groups.or_default(template(reason));
+            let g = groups.entry(template(reason)).or_default();
             g.events.push(i);
             if let Some(t) = e.time_ms {
                 g.first = Some(g.first.map_or(t, |f| f.min(t)));
