@@ -527,6 +527,18 @@ fn zip_members_are_read_stored_or_deflated_and_others_refused_by_name() {
         .message
         .starts_with("bzip2.zip › ProvisioningLogs.json"));
 
+    // A directory entry that is not one: the archive's list of files stops there, and that is
+    // the one thing said about it.
+    let mut damaged = stored.clone();
+    patch_u16(&mut damaged, b"PK\x01\x02", 2, 0x0303);
+    let d = check(
+        "a zip whose directory is damaged",
+        "damaged.zip",
+        &damaged,
+        whole_file(0, "cannot be read"),
+    );
+    assert_eq!(d.issues.len(), 1, "{:?}", d.issues);
+
     // Flag bit 0 is encryption: at offset 6 in the local header, 8 in the directory.
     let mut encrypted = stored;
     patch_u16(&mut encrypted, b"PK\x03\x04", 6, 1);

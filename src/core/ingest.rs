@@ -905,6 +905,7 @@ impl Ingest {
             }
         };
         let mut members = 0;
+        let mut directory_damaged = false;
         let mut entries = archive.entries();
         for index in 1.. {
             let header = match entries.next_entry() {
@@ -912,6 +913,7 @@ impl Ingest {
                 Ok(None) => break,
                 Err(e) => {
                     // The directory cannot be followed past a damaged entry.
+                    directory_damaged = true;
                     self.builder.reject(
                         file,
                         Position::default(),
@@ -967,7 +969,7 @@ impl Ingest {
                 );
             }
         }
-        if members == 0 {
+        if members == 0 && !directory_damaged {
             self.builder
                 .refuse(file, "the zip archive holds no files".to_string());
         }
@@ -1001,7 +1003,7 @@ impl Ingest {
                             st.file,
                             Position::default(),
                             format!(
-                                "the zip member is damaged: its checksum does not match (CRC-32 \
+                                "the zip member is damaged: its size or checksum does not match (CRC-32 \
                                  {got:08x} for {total} bytes read, {:08x} for {} bytes listed)",
                                 expected.crc, expected.uncompressed_size
                             ),
