@@ -182,7 +182,7 @@ impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for V
                 f.write_str("a map")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                // Written in key order, so each pair goes at the end after one comparison.
+                // Written in key order, so each pair is appended (after a binary search).
                 let mut out = VecMap::new();
                 while let Some((k, v)) = map.next_entry()? {
                     out.insert(k, v);
@@ -220,17 +220,18 @@ mod tests {
                 3 => *theirs.entry(key).or_insert(step) += 2,
                 _ => {}
             }
-            if let Some(v) = ours.get_mut(&key) {
-                *v += 0;
-            }
             assert_eq!(ours.len(), theirs.len());
         }
         let pairs: Vec<(u32, u64)> = ours.iter().map(|(k, v)| (*k, *v)).collect();
         let expected: Vec<(u32, u64)> = theirs.iter().map(|(k, v)| (*k, *v)).collect();
         assert_eq!(pairs, expected);
         assert_eq!(ours.clone().into_iter().collect::<Vec<_>>(), expected);
-        assert!(ours.keys().zip(theirs.keys()).all(|(a, b)| a == b));
-        assert!(ours.values().zip(theirs.values()).all(|(a, b)| a == b));
+        assert!(ours.keys().eq(theirs.keys()));
+        assert!(ours.values().eq(theirs.values()));
+        if let Some((&k, _)) = theirs.iter().next() {
+            *ours.get_mut(&k).unwrap_or(&mut 0) += 7;
+            assert_eq!(ours.get(&k), theirs.get(&k).map(|v| v + 7).as_ref());
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The compact binary encoding of the messages between the page and the worker (every answer,
-//! and every request but a load): postcard, with variable-length integers. It has no field names
+//! The compact binary encoding of the messages between the page and the worker (every answer
+//! and every request; a load's `File` handles travel beside the bytes, see `worker::codec`):
+//! postcard, with variable-length integers. It has no field names
 //! and no type tags, so an answer is a fraction of its JSON size, and it decodes without looking
 //! up a single name.
 //!

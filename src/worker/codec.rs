@@ -4,7 +4,7 @@
 //! A message crosses `postMessage` as a JS array: first a `Uint8Array` holding the encoded
 //! message, then every `File` the message names, which the browser passes by reference
 //! (structured clone), so the page never reads a file's bytes. In the encoding a `File` is its
-//! place in that array ([`FileRef`](super::protocol::FileRef)).
+//! place among those handles, 0 for the first ([`FileRef`](super::protocol::FileRef)).
 
 use std::cell::RefCell;
 

@@ -53,15 +53,17 @@ struct TopObject {
 /// Incremental JSON framer. Feed bytes with [`Framer::push`], then call [`Framer::finish`].
 #[derive(Debug)]
 pub struct Framer {
+    /// What the previous chunk left open (usually part of one record); empty between records.
     buf: Vec<u8>,
-    /// Absolute offset of `buf[0]`.
+    /// Absolute offset of the first byte of what is being scanned: `buf` while it holds a
+    /// carried record, else the chunk itself (see [`Framer::push`]).
     base: u64,
-    /// Scan position within `buf`.
+    /// Scan position within what is being scanned. The indices below are relative to it too.
     at: usize,
     /// Line number at `at`.
     line: u64,
     ctx: Ctx,
-    /// The item being scanned: start index within `buf`, its position, nesting depth.
+    /// The item being scanned: its start index and its position.
     item: Option<(usize, Pos)>,
     depth: u32,
     in_string: bool,
@@ -239,6 +241,8 @@ impl Framer {
             *s -= n;
         }
         if let Some(top) = self.top.as_mut() {
+            // A wrapper's start is not kept (only its records are), so it may already be
+            // dropped: it is then stale but never read.
             top.start = top.start.saturating_sub(n);
             if let Some((s, e)) = top.last_string.as_mut() {
                 *s -= n;
