@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::parse::frame::clip;
+
 /// Every input provlens recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -316,16 +318,6 @@ fn describe_text(body: &[u8]) -> String {
         "it holds no readable text".to_string()
     } else {
         format!("it is text starting `{}`, not an export", clip(&first, 60))
-    }
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
     }
 }
 

@@ -563,7 +563,8 @@ impl Framer {
     }
 }
 
-fn clip(s: &str, n: usize) -> String {
+/// `s` cut to its first `n` characters, with `…` when cut (for quoting input in messages).
+pub fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
