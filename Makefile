@@ -15,6 +15,13 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 BROWSER_TESTS := browser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# The release wasm names each dependency's source files by a path relative to the registry, not
+# by this machine's cargo home: the module is then the same wherever it is built (its size budget
+# is asserted), and it carries no path of the machine that built it.
+CARGO_REGISTRY_SRC := $(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src
+TRUNK_RELEASE := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--remap-path-prefix=$(CARGO_REGISTRY_SRC)=registry' \
+	trunk build --release
+
 header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 .PHONY: serve dist test bench bench-browser tools node-tools browser fetch fuzz-tools fuzz fuzz-smoke \
@@ -22,14 +29,14 @@ header = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
 
 serve: tools fetch
 	$(call header,Release build into dist/)
-	trunk build --release
+	$(TRUNK_RELEASE)
 	node tools/single-file.mjs dist
 	$(call header,Serving dist/)
 	node tools/serve.mjs dist $(PORT)
 
 dist: tools fetch
 	$(call header,Release build into dist/ and the single file dist/provlens.html)
-	trunk build --release
+	$(TRUNK_RELEASE)
 	node tools/single-file.mjs dist
 
 test: browser tools fetch fmt clippy test-native fuzz-smoke test-browser build-release e2e
@@ -126,7 +133,7 @@ test-browser:
 
 build-release:
 	$(call header,Release build (trunk build --release) and dist/provlens.html)
-	trunk build --release
+	$(TRUNK_RELEASE)
 	node tools/single-file.mjs dist
 	@ls -l dist/*.wasm dist/provlens.html
 
