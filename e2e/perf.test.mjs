@@ -60,8 +60,9 @@ test('wasm sizes', async () => {
   }
   figures.wasm_total_gzip_bytes = total;
   assert.ok(total > 0);
-  // The budget: a first visit downloads this much compressed wasm. Sizes do not vary from run
-  // to run (the toolchain is pinned), so unlike the timings below this is asserted.
+  // The budget: a first visit from a server that compresses downloads this much wasm. The
+  // size does not vary from run to run with the same tools, so unlike the timings it is
+  // asserted.
   assert.ok(total <= WASM_GZIP_BUDGET, `the wasm is ${total} bytes gzipped, over the budget of ${WASM_GZIP_BUDGET}`);
 });
 
